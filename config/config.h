@@ -1,0 +1,78 @@
+// Plain configuration structs. config_loader.cpp is the only reader of the JSON file; every other
+// module receives these values, never JSON.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace groupdesk::config {
+
+enum class ChannelKind {
+    WeCom,  // WeCom self-built app: encrypted XML, receive id = CorpID
+    Mp,     // Official Account: plaintext, compatible or safe mode, receive id = AppID
+    AiBot,  // WeCom AI bot: encrypted JSON, receive id ""
+};
+
+std::string_view to_string(ChannelKind kind) noexcept;
+
+struct Channel {
+    std::string name;  // served at /callback/<name>; [a-z0-9_-]
+    ChannelKind kind = ChannelKind::WeCom;
+    std::string token;             // secret
+    std::string encoding_aes_key;  // secret; empty only for an mp channel in plaintext mode
+    std::string receive_id;        // CorpID / AppID; always "" for the AI bot
+    std::string secret;            // secret for platform API calls; optional for now
+
+    bool encrypted() const { return !encoding_aes_key.empty(); }
+};
+
+struct Listen {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 8080;
+    unsigned threads = 0;  // 0: one per core
+};
+
+struct HttpLimits {
+    // Platform callbacks are a few KB; 1 MiB leaves room and still bounds memory per connection.
+    std::size_t max_body_bytes = 1024 * 1024;
+    // A client must send its headers within this, so slow clients cannot pin connections.
+    std::chrono::seconds header_timeout{10};
+    // ... and the whole body within this.
+    std::chrono::seconds body_timeout{10};
+    // An idle keep-alive connection is closed after this.
+    std::chrono::seconds idle_timeout{60};
+    std::size_t max_connections = 10000;
+};
+
+struct Dedup {
+    // The platform retries within seconds; days of records also cover a replay after an outage.
+    std::chrono::seconds retention{std::chrono::hours{72}};
+    std::chrono::seconds sweep_interval{60};
+};
+
+struct Logging {
+    std::string level = "info";  // trace, debug, info, warn, error
+};
+
+struct Config {
+    std::string source;  // the file it came from (or "<embedded>"), for messages
+    Listen listen;
+    std::string database = "groupdesk.db";
+    std::vector<Channel> channels;
+    HttpLimits http;
+    Dedup dedup;
+    Logging log;
+
+    const Channel* find_channel(std::string_view name) const {
+        for (const auto& c : channels) {
+            if (c.name == name) return &c;
+        }
+        return nullptr;
+    }
+};
+
+}  // namespace groupdesk::config
