@@ -1,1 +1,176 @@
-// placeholder until written
+// The wiring: database → dedup store → handler order → endpoints → router → server, plus the
+// background sweep that expires old dedup records. Lifetimes are the order of the members.
+#include "bot/app.h"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "bot/callback_endpoint.h"
+#include "bot/http_server.h"
+#include "bot/metrics.h"
+#include "bot/router.h"
+#include "handlers/dedup.h"
+#include "handlers/help_handler.h"
+#include "handlers/pipeline.h"
+#include "storage/sqlite/database.h"
+#include "storage/sqlite/sqlite_dedup_store.h"
+
+namespace groupdesk::bot {
+namespace {
+
+// Deletes expired dedup records in small batches, so a sweep never holds the writer for long.
+class DedupSweeper {
+public:
+    DedupSweeper(handlers::DedupStore& store, const Clock& clock, const config::Dedup& settings)
+        : store_(store), clock_(clock), settings_(settings), thread_([this] { loop(); }) {}
+
+    ~DedupSweeper() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_all();
+        thread_.join();
+    }
+
+private:
+    static constexpr std::size_t kBatch = 500;
+
+    void loop() {
+        std::unique_lock lock(mutex_);
+        while (!wake_.wait_for(lock, settings_.sweep_interval, [this] { return stopping_; })) {
+            lock.unlock();
+            sweep();
+            lock.lock();
+        }
+    }
+
+    void sweep() {
+        const auto cutoff = clock_.now() - settings_.retention;
+        std::size_t total = 0;
+        for (;;) {
+            auto removed = store_.expire_before(cutoff, kBatch);
+            if (!removed.ok()) {
+                spdlog::warn("dedup sweep failed: {}", removed.error().message);
+                return;
+            }
+            total += *removed;
+            if (*removed < kBatch || stopping_now()) break;
+        }
+        if (total > 0) spdlog::info("dedup sweep removed {} expired records", total);
+    }
+
+    bool stopping_now() {
+        std::lock_guard lock(mutex_);
+        return stopping_;
+    }
+
+    handlers::DedupStore& store_;
+    const Clock& clock_;
+    const config::Dedup settings_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::thread thread_;  // last: starts once everything above exists
+};
+
+}  // namespace
+
+struct App::Impl {
+    config::Config config;
+    std::unique_ptr<storage::sqlite::Database> database;
+    std::unique_ptr<storage::sqlite::SqliteDedupStore> dedup_store;
+    handlers::Pipeline pipeline;
+    std::unique_ptr<Metrics> metrics;
+    std::unique_ptr<Router> router;
+    std::unique_ptr<HttpServer> server;
+    std::unique_ptr<DedupSweeper> sweeper;
+
+    ~Impl() {
+        // Order matters: no more requests, then no more sweeps, then flush and close the store.
+        if (server) server->stop();
+        server.reset();
+        sweeper.reset();
+        if (dedup_store) dedup_store->close();
+    }
+};
+
+App::App(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+App::~App() = default;
+
+Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clock& clock) {
+    auto impl = std::make_unique<Impl>();
+    impl->config = config;
+    const config::Config& cfg = impl->config;  // everything below refers to this copy
+
+    auto database = storage::sqlite::Database::open(cfg.database);
+    if (!database.ok()) return std::move(database).error();
+    impl->database = std::move(database).value();
+    auto store = storage::sqlite::SqliteDedupStore::open(*impl->database);
+    if (!store.ok()) return std::move(store).error();
+    impl->dedup_store = std::move(store).value();
+
+    // The order of the chain is behaviour:
+    // 1. dedup: a platform retry is answered from the record and nothing else runs again.
+    impl->pipeline.add(std::make_unique<handlers::DedupHandler>(*impl->dedup_store));
+    // 2. help: welcome events and "help"; last, so that later handlers (commands, keywords)
+    //    go before it.
+    impl->pipeline.add(std::make_unique<handlers::HelpHandler>(handlers::default_help_texts()));
+
+    std::vector<std::string> names;
+    for (const auto& channel : cfg.channels) names.push_back(channel.name);
+    impl->metrics = std::make_unique<Metrics>(names);
+
+    auto* db = impl->database.get();
+    impl->router = std::make_unique<Router>([db] { return db->ping(); }, *impl->metrics);
+    for (const auto& channel : cfg.channels) {
+        std::optional<wecom::MsgCrypt> crypt;
+        if (channel.encrypted()) {
+            auto made = wecom::MsgCrypt::create(channel.token, channel.encoding_aes_key,
+                                                channel.receive_id);
+            if (!made.ok()) {
+                return make_error(made.error().code, "channel " + channel.name + ": " +
+                                                         made.error().message);
+            }
+            crypt = std::move(made).value();
+        }
+        impl->router->add_callback(std::make_unique<CallbackEndpoint>(
+            channel, std::move(crypt), impl->pipeline, clock, *impl->metrics));
+    }
+
+    HttpServerOptions options{cfg.listen.address, cfg.listen.port,
+                              cfg.listen.threads != 0 ? cfg.listen.threads
+                                                      : std::max(1u, std::thread::hardware_concurrency()),
+                              cfg.http};
+    auto* router = impl->router.get();
+    impl->server = std::make_unique<HttpServer>(
+        options, [router](HttpRequest request, Respond respond) {
+            router->handle(std::move(request), std::move(respond));
+        });
+    impl->sweeper = std::make_unique<DedupSweeper>(*impl->dedup_store, clock, cfg.dedup);
+    return std::unique_ptr<App>(new App(std::move(impl)));
+}
+
+Status App::start() {
+    auto started = impl_->server->start();
+    if (!started.ok()) return started;
+    std::string channels;
+    for (const auto& c : impl_->config.channels) {
+        channels += (channels.empty() ? "" : ", ") + c.name + " (" +
+                    std::string(config::to_string(c.kind)) + (c.encrypted() ? "" : ", plaintext") +
+                    ")";
+    }
+    spdlog::info("groupdesk listening on {}:{}, database {}, channels: {}",
+                 impl_->config.listen.address, impl_->server->port(), impl_->config.database,
+                 channels);
+    return ok_status();
+}
+
+std::uint16_t App::port() const { return impl_->server->port(); }
+void App::run() { impl_->server->run(); }
+void App::stop() { impl_->server->stop(); }
+
+}  // namespace groupdesk::bot

@@ -1,1 +1,115 @@
-// placeholder until written
+// Prometheus text rendering of the callback metrics.
+#include "bot/metrics.h"
+
+#include <cstdio>
+
+namespace groupdesk::bot {
+
+std::string_view to_string(CallbackOutcome outcome) noexcept {
+    switch (outcome) {
+        case CallbackOutcome::Verified: return "verified";
+        case CallbackOutcome::Replied: return "replied";
+        case CallbackOutcome::NoReply: return "no_reply";
+        case CallbackOutcome::Duplicate: return "duplicate";
+        case CallbackOutcome::RetryLater: return "retry_later";
+        case CallbackOutcome::BadSignature: return "bad_signature";
+        case CallbackOutcome::BadRequest: return "bad_request";
+        case CallbackOutcome::MethodNotAllowed: return "method_not_allowed";
+        case CallbackOutcome::kCount: break;
+    }
+    return "unknown";
+}
+
+struct Metrics::ChannelMetrics {
+    std::string name;
+    std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(CallbackOutcome::kCount)>
+        outcomes{};
+    std::array<std::atomic<std::uint64_t>, kBuckets.size()> buckets{};  // not cumulative
+    std::atomic<std::uint64_t> count{0};
+    std::atomic<std::uint64_t> sum_nanos{0};
+    std::atomic<std::uint64_t> dedup_hits{0};
+};
+
+Metrics::Metrics(const std::vector<std::string>& channels) {
+    for (const auto& name : channels) {
+        auto m = std::make_unique<ChannelMetrics>();
+        m->name = name;
+        channels_.push_back(std::move(m));
+    }
+}
+
+Metrics::~Metrics() = default;
+
+Metrics::ChannelMetrics* Metrics::find(std::string_view channel) const {
+    for (const auto& m : channels_) {
+        if (m->name == channel) return m.get();
+    }
+    return nullptr;
+}
+
+void Metrics::record_callback(std::string_view channel, CallbackOutcome outcome, double seconds) {
+    ChannelMetrics* m = find(channel);
+    if (m == nullptr || outcome == CallbackOutcome::kCount) return;
+    m->outcomes[static_cast<std::size_t>(outcome)].fetch_add(1, std::memory_order_relaxed);
+    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+        if (seconds <= kBuckets[i]) {
+            m->buckets[i].fetch_add(1, std::memory_order_relaxed);
+            break;
+        }
+    }
+    m->count.fetch_add(1, std::memory_order_relaxed);
+    m->sum_nanos.fetch_add(static_cast<std::uint64_t>(seconds * 1e9), std::memory_order_relaxed);
+}
+
+void Metrics::record_dedup_hit(std::string_view channel) {
+    if (ChannelMetrics* m = find(channel)) m->dedup_hits.fetch_add(1, std::memory_order_relaxed);
+}
+
+namespace {
+
+std::string format_double(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+}  // namespace
+
+std::string Metrics::render() const {
+    std::string out;
+    out += "# HELP groupdesk_callbacks_total Platform callback requests by channel and outcome.\n";
+    out += "# TYPE groupdesk_callbacks_total counter\n";
+    for (const auto& m : channels_) {
+        for (std::size_t i = 0; i < m->outcomes.size(); ++i) {
+            out += "groupdesk_callbacks_total{channel=\"" + m->name + "\",outcome=\"";
+            out += to_string(static_cast<CallbackOutcome>(i));
+            out += "\"} " + std::to_string(m->outcomes[i].load(std::memory_order_relaxed)) + "\n";
+        }
+    }
+    out += "# HELP groupdesk_callback_seconds Time from a complete request to its answer.\n";
+    out += "# TYPE groupdesk_callback_seconds histogram\n";
+    for (const auto& m : channels_) {
+        const std::string labels = "channel=\"" + m->name + "\"";
+        std::uint64_t cumulative = 0;
+        for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+            cumulative += m->buckets[i].load(std::memory_order_relaxed);
+            out += "groupdesk_callback_seconds_bucket{" + labels + ",le=\"" +
+                   format_double(kBuckets[i]) + "\"} " + std::to_string(cumulative) + "\n";
+        }
+        const auto count = m->count.load(std::memory_order_relaxed);
+        out += "groupdesk_callback_seconds_bucket{" + labels + ",le=\"+Inf\"} " +
+               std::to_string(count) + "\n";
+        out += "groupdesk_callback_seconds_sum{" + labels + "} " +
+               format_double(double(m->sum_nanos.load(std::memory_order_relaxed)) / 1e9) + "\n";
+        out += "groupdesk_callback_seconds_count{" + labels + "} " + std::to_string(count) + "\n";
+    }
+    out += "# HELP groupdesk_dedup_hits_total Platform retries answered from the dedup record.\n";
+    out += "# TYPE groupdesk_dedup_hits_total counter\n";
+    for (const auto& m : channels_) {
+        out += "groupdesk_dedup_hits_total{channel=\"" + m->name + "\"} " +
+               std::to_string(m->dedup_hits.load(std::memory_order_relaxed)) + "\n";
+    }
+    return out;
+}
+
+}  // namespace groupdesk::bot

@@ -1,1 +1,441 @@
-// placeholder until written
+// JSON config → config::Config: env overrides first, then every check, keeping every error.
+#include "config/config_loader.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <utility>
+
+namespace groupdesk::config {
+namespace {
+
+// Ordered, so that unknown keys are reported in the order they appear in the file.
+using Json = nlohmann::ordered_json;
+
+constexpr std::size_t kAesKeyLength = 43;     // WXBizMsgCrypt: 43 base64 chars → 32-byte key
+constexpr std::size_t kMaxTokenLength = 128;  // the consoles allow far less; this only bounds input
+constexpr std::size_t kMaxNameLength = 63;    // one URL path segment, also part of env var names
+constexpr const char* kEnvPrefix = "GROUPDESK_";
+
+std::string join(const std::string& prefix, std::string_view key) {
+    return prefix.empty() ? std::string(key) : prefix + "." + std::string(key);
+}
+
+// A string as a JSON literal: quoted and escaped, so control characters cannot garble a message.
+// Used only for values that are not secrets.
+std::string quote(const std::string& s) { return Json(s).dump(); }
+
+bool is_lower_or_digit(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool is_alnum(char c) { return is_lower_or_digit(c) || (c >= 'A' && c <= 'Z'); }
+bool is_visible_ascii(char c) { return c > 0x20 && c < 0x7f; }
+
+bool valid_name(std::string_view s) {
+    if (s.empty() || s.size() > kMaxNameLength || !is_lower_or_digit(s[0])) return false;
+    return std::all_of(s.begin() + 1, s.end(),
+                       [](char c) { return is_lower_or_digit(c) || c == '_' || c == '-'; });
+}
+
+// Upper case, '-' → '_': "corp-app" → "CORP_APP".
+std::string env_part(std::string_view s) {
+    std::string out;
+    for (char c : s) out += c == '-' ? '_' : (c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c);
+    return out;
+}
+
+// "corp-app" → "GROUPDESK_CORP_APP_"
+std::string env_prefix(std::string_view name) { return kEnvPrefix + env_part(name) + "_"; }
+
+std::optional<ChannelKind> parse_kind(std::string_view s) {
+    if (s == "wecom") return ChannelKind::WeCom;
+    if (s == "mp") return ChannelKind::Mp;
+    if (s == "aibot") return ChannelKind::AiBot;
+    return std::nullopt;
+}
+
+// "line L, column C" of the last character nlohmann read (its `byte` counts characters read, so
+// it is one past that character; at the end of the input it points just past the text).
+std::string position(std::string_view text, std::size_t byte) {
+    const std::string_view before = text.substr(0, byte == 0 ? 0 : std::min(byte - 1, text.size()));
+    const std::size_t line_start = before.rfind('\n') + 1;  // npos + 1 == 0 on the first line
+    return "line " + std::to_string(std::count(before.begin(), before.end(), '\n') + 1) +
+           ", column " + std::to_string(before.size() - line_start + 1);
+}
+
+// nlohmann's message without its "[json.exception…] parse error at line…: " head. The
+// "; last read: '…'" tail quotes raw input, which may be part of a token, so it is dropped.
+std::string short_reason(const std::string& what) {
+    std::string reason = what;
+    if (const auto head = reason.find("] "); head != std::string::npos) reason.erase(0, head + 2);
+    if (const auto at = reason.find(": "); reason.starts_with("parse error") && at != reason.npos) {
+        reason.erase(0, at + 2);
+    }
+    if (const auto tail = reason.find("; last read:"); tail != std::string::npos)
+        reason.erase(tail);
+    return reason;
+}
+
+// nlohmann keeps the last of two equal keys without a word; in a config that is always a mistake
+// (a second "token" would silently win), so the parser callback records their paths.
+class DuplicateKeys {
+public:
+    bool on_event(Json::parse_event_t event, const Json& parsed) {
+        using Event = Json::parse_event_t;
+        if (event == Event::object_start || event == Event::array_start) {
+            frames_.push_back(Frame{child_path(), event == Event::array_start, {}, {}, 0});
+        } else if (event == Event::object_end || event == Event::array_end) {
+            frames_.pop_back();
+        } else if (event == Event::value) {
+            child_path();  // advances the index of an enclosing array
+        } else if (event == Event::key) {
+            Frame& f = frames_.back();
+            f.key = parsed.get<std::string>();
+            if (!f.keys.insert(f.key).second) paths_.push_back(join(f.path, f.key));
+        }
+        return true;
+    }
+    const std::vector<std::string>& paths() const { return paths_; }
+
+private:
+    struct Frame {
+        std::string path;
+        bool array;
+        std::set<std::string> keys;
+        std::string key;
+        std::size_t index;
+    };
+    std::string child_path() {
+        if (frames_.empty()) return {};
+        Frame& f = frames_.back();
+        return f.array ? f.path + "[" + std::to_string(f.index++) + "]" : join(f.path, f.key);
+    }
+    std::vector<Frame> frames_;
+    std::vector<std::string> paths_;
+};
+
+// Field path ("channels[0].token") → the environment variable whose value it holds.
+using Origins = std::map<std::string, std::string>;
+
+// GROUPDESK_<CHANNEL>_<FIELD> fills or replaces a channel's secret fields before validation, so
+// the checks below see the values the server would use. An empty variable counts as unset.
+Origins apply_env_overrides(Json& root, const EnvLookup& env) {
+    Origins origins;
+    if (!env || !root.is_object() || !root.contains("channels")) return origins;
+    Json& channels = root["channels"];
+    if (!channels.is_array()) return origins;
+    for (std::size_t i = 0; i < channels.size(); ++i) {
+        Json& channel = channels[i];
+        if (!channel.is_object() || !channel.contains("name")) continue;
+        const Json& name = channel["name"];
+        if (!name.is_string() || !valid_name(name.get<std::string>())) continue;
+        const std::string prefix = env_prefix(name.get<std::string>());
+        for (const char* field : {"token", "encoding_aes_key", "secret"}) {
+            const std::string variable = prefix + env_part(field);
+            std::optional<std::string> value = env(variable);
+            if (!value || value->empty()) continue;
+            channel[field] = std::move(*value);
+            origins["channels[" + std::to_string(i) + "]." + field] = variable;
+        }
+    }
+    return origins;
+}
+
+class Checker {
+public:
+    Checker(std::string source, Origins origins)
+        : source_(std::move(source)), origins_(std::move(origins)) {}
+
+    void fail(const std::string& path, const std::string& problem) {
+        errors_.push_back(source_ + ": " + path + ": " + problem + from(path));
+    }
+    std::vector<std::string> take_errors() { return std::move(errors_); }
+
+    void check_keys(const Json& obj, const std::string& path,
+                    std::initializer_list<std::string_view> allowed) {
+        for (const auto& [key, value] : obj.items()) {
+            if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+                fail(join(path, key), "unknown key");
+            }
+        }
+    }
+
+    // The object at root[key] with its keys checked, or nullptr when absent or not an object.
+    const Json* section(const Json& root, const char* key,
+                        std::initializer_list<std::string_view> allowed) {
+        if (!root.contains(key)) return nullptr;
+        const Json& value = root[key];
+        if (!value.is_object()) {
+            fail(key, "must be an object");
+            return nullptr;
+        }
+        check_keys(value, key, allowed);
+        return &value;
+    }
+
+    // Checks obj[key] when present and hands the value to `set`.
+    template <class Set>
+    void integer(const Json* obj, const char* path, const char* key, std::int64_t min,
+                 std::int64_t max, Set set) {
+        if (obj == nullptr || !obj->contains(key)) return;
+        const Json& v = (*obj)[key];
+        if (!v.is_number_integer()) return fail(join(path, key), "must be an integer");
+        const bool too_big = v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t(max);
+        if (too_big || v.get<std::int64_t>() < min || v.get<std::int64_t>() > max) {
+            return fail(join(path, key), "must be between " + std::to_string(min) + " and " +
+                                             std::to_string(max) + ", got " + v.dump());
+        }
+        set(v.get<std::int64_t>());
+    }
+
+    // obj[key] when it is a string; nullopt (and an error if present with another type) if not.
+    std::optional<std::string> string(const Json* obj, const char* key, const std::string& path) {
+        if (obj == nullptr || !obj->contains(key)) return std::nullopt;
+        if ((*obj)[key].is_string()) return (*obj)[key].get<std::string>();
+        fail(join(path, key), "must be a string");
+        return std::nullopt;
+    }
+
+    Config read(const Json& root);
+
+private:
+    void read_channels(const Json& root, Config& config);
+    Channel read_channel(const Json& obj, const std::string& path);
+
+    // Where a value came from the environment, say so: the file alone would not explain it.
+    std::string from(const std::string& path) const {
+        const auto it = origins_.find(path);
+        return it == origins_.end() ? std::string() : " (from " + it->second + ")";
+    }
+
+    std::string source_;
+    Origins origins_;
+    std::vector<std::string> errors_;
+    std::map<std::string, std::string> names_;     // name → path of the channel that has it
+    std::map<std::string, std::string> prefixes_;  // env prefix → path of the channel that has it
+};
+
+Config Checker::read(const Json& root) {
+    Config c;
+    check_keys(root, "", {"listen", "database", "http", "dedup", "log", "channels"});
+
+    const Json* listen = section(root, "listen", {"address", "port", "threads"});
+    if (auto address = string(listen, "address", "listen")) {
+        in6_addr buffer{};
+        if (inet_pton(AF_INET, address->c_str(), &buffer) != 1 &&
+            inet_pton(AF_INET6, address->c_str(), &buffer) != 1) {
+            fail("listen.address", "must be an IPv4 or IPv6 address, got " + quote(*address));
+        }
+        c.listen.address = *address;
+    }
+    integer(listen, "listen", "port", 0, 65535, [&](auto v) { c.listen.port = std::uint16_t(v); });
+    integer(listen, "listen", "threads", 0, 256, [&](auto v) { c.listen.threads = unsigned(v); });
+
+    if (auto database = string(&root, "database", "")) {
+        if (database->empty()) fail("database", "must not be empty");
+        c.database = *database;
+    }
+
+    const Json* http = section(root, "http",
+                               {"max_body_bytes", "header_timeout_seconds", "body_timeout_seconds",
+                                "idle_timeout_seconds", "max_connections"});
+    using std::chrono::seconds;
+    integer(http, "http", "max_body_bytes", 1024, 64 * 1024 * 1024,
+            [&](auto v) { c.http.max_body_bytes = std::size_t(v); });
+    integer(http, "http", "header_timeout_seconds", 1, 3600,
+            [&](auto v) { c.http.header_timeout = seconds(v); });
+    integer(http, "http", "body_timeout_seconds", 1, 3600,
+            [&](auto v) { c.http.body_timeout = seconds(v); });
+    integer(http, "http", "idle_timeout_seconds", 1, 3600,
+            [&](auto v) { c.http.idle_timeout = seconds(v); });
+    integer(http, "http", "max_connections", 1, 1000000,
+            [&](auto v) { c.http.max_connections = std::size_t(v); });
+
+    const Json* dedup = section(root, "dedup", {"retention_hours", "sweep_interval_seconds"});
+    integer(dedup, "dedup", "retention_hours", 1, 8760,
+            [&](auto v) { c.dedup.retention = std::chrono::hours(v); });
+    integer(dedup, "dedup", "sweep_interval_seconds", 1, 86400,
+            [&](auto v) { c.dedup.sweep_interval = seconds(v); });
+
+    const Json* log = section(root, "log", {"level"});
+    if (auto level = string(log, "level", "log")) {
+        static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error"};
+        if (std::find(std::begin(kLevels), std::end(kLevels), *level) == std::end(kLevels)) {
+            fail("log.level",
+                 "must be one of trace, debug, info, warn, error, got " + quote(*level));
+        }
+        c.log.level = *level;
+    }
+
+    read_channels(root, c);
+    return c;
+}
+
+void Checker::read_channels(const Json& root, Config& config) {
+    if (!root.contains("channels")) return fail("channels", "is required");
+    const Json& channels = root["channels"];
+    if (!channels.is_array()) return fail("channels", "must be an array");
+    if (channels.empty()) fail("channels", "at least one channel is required");
+    for (std::size_t i = 0; i < channels.size(); ++i) {
+        const std::string path = "channels[" + std::to_string(i) + "]";
+        if (!channels[i].is_object()) {
+            fail(path, "must be an object");
+            continue;
+        }
+        config.channels.push_back(read_channel(channels[i], path));
+    }
+}
+
+Channel Checker::read_channel(const Json& obj, const std::string& path) {
+    check_keys(obj, path, {"name", "kind", "token", "encoding_aes_key", "receive_id", "secret"});
+    Channel channel;
+
+    const auto name = string(&obj, "name", path);
+    if (!obj.contains("name")) fail(join(path, "name"), "is required");
+    if (name && !valid_name(*name)) {
+        fail(join(path, "name"), "must match ^[a-z0-9][a-z0-9_-]{0,62}$, got " + quote(*name));
+    } else if (name) {
+        channel.name = *name;
+        if (const auto [it, fresh] = names_.emplace(*name, path); !fresh) {
+            fail(join(path, "name"), quote(*name) + " is already used by " + it->second);
+        } else if (const auto [at, unique] = prefixes_.emplace(env_prefix(*name), path); !unique) {
+            fail(join(path, "name"), quote(*name) + " has the same environment prefix " +
+                                         at->first + " as " + at->second);
+        }
+    }
+
+    // A missing secret may be meant to come from the environment: name the variable.
+    const std::string prefix = name && valid_name(*name) ? env_prefix(*name) : "";
+    auto or_env = [&prefix](const char* field) {
+        return prefix.empty() ? "" : " (in the file or as " + prefix + env_part(field) + ")";
+    };
+
+    std::optional<ChannelKind> kind;
+    if (auto text = string(&obj, "kind", path)) {
+        kind = parse_kind(*text);
+        if (!kind) fail(join(path, "kind"), "must be one of wecom, mp, aibot, got " + quote(*text));
+    } else if (!obj.contains("kind")) {
+        fail(join(path, "kind"), "is required");
+    }
+    if (kind) channel.kind = *kind;
+
+    // Secrets: only their length may appear in a message.
+    const std::string token_path = join(path, "token");
+    if (auto token = string(&obj, "token", path)) {
+        if (token->empty() || token->size() > kMaxTokenLength) {
+            fail(token_path, "must be 1 to 128 characters, got " + std::to_string(token->size()));
+        } else if (!std::all_of(token->begin(), token->end(), is_visible_ascii)) {
+            fail(token_path, "must be printable ASCII without whitespace");
+        }
+        channel.token = std::move(*token);
+    } else if (!obj.contains("token")) {
+        fail(token_path, "is required" + or_env("token"));
+    }
+
+    const std::string key_path = join(path, "encoding_aes_key");
+    const auto key = string(&obj, "encoding_aes_key", path);
+    if (key && !key->empty()) {
+        if (key->size() != kAesKeyLength) {
+            fail(key_path, "must be 43 characters, got " + std::to_string(key->size()));
+        } else if (!std::all_of(key->begin(), key->end(), is_alnum)) {
+            fail(key_path, "must contain only A-Z, a-z and 0-9");
+        }
+        channel.encoding_aes_key = *key;
+    } else if (key && kind && *kind != ChannelKind::Mp) {
+        fail(key_path, "must be 43 characters, got 0");
+    } else if (!obj.contains("encoding_aes_key") && kind && *kind != ChannelKind::Mp) {
+        fail(key_path,
+             "is required for kind " + std::string(to_string(*kind)) + or_env("encoding_aes_key"));
+    }
+
+    const std::string id_path = join(path, "receive_id");
+    const auto receive_id = string(&obj, "receive_id", path);
+    const bool needs_id =
+        kind == ChannelKind::WeCom || (kind == ChannelKind::Mp && key && !key->empty());
+    const std::string why =
+        kind == ChannelKind::WeCom ? "for kind wecom" : "when encoding_aes_key is set";
+    if (receive_id && kind == ChannelKind::AiBot && !receive_id->empty()) {
+        fail(id_path, "must be absent or \"\": the AI bot's receive id is always empty");
+    } else if (receive_id && needs_id && receive_id->empty()) {
+        fail(id_path, "must not be empty " + why);
+    } else if (receive_id &&
+               !std::all_of(receive_id->begin(), receive_id->end(), is_visible_ascii)) {
+        fail(id_path, "must be printable ASCII without whitespace");
+    } else if (!obj.contains("receive_id") && needs_id) {
+        fail(id_path, "is required " + why);
+    }
+    if (receive_id && kind != ChannelKind::AiBot) channel.receive_id = *receive_id;
+
+    if (auto secret = string(&obj, "secret", path)) channel.secret = *secret;
+    return channel;
+}
+
+LoadResult failure(std::string message) { return LoadResult{std::nullopt, {std::move(message)}}; }
+
+}  // namespace
+
+EnvLookup process_environment() {
+    return [](const std::string& name) -> std::optional<std::string> {
+        const char* value = std::getenv(name.c_str());
+        return value == nullptr ? std::nullopt : std::optional<std::string>(value);
+    };
+}
+
+LoadResult load_config_text(std::string_view json_text, const std::string& source,
+                            const EnvLookup& env) {
+    try {
+        DuplicateKeys duplicates;
+        Json root;
+        try {
+            root = Json::parse(json_text.begin(), json_text.end(),
+                               [&duplicates](int, Json::parse_event_t event, Json& parsed) {
+                                   return duplicates.on_event(event, parsed);
+                               });
+        } catch (const Json::parse_error& e) {
+            return failure(source + ": " + position(json_text, e.byte) + ": " +
+                           short_reason(e.what()));
+        }
+        if (!root.is_object()) return failure(source + ": top level: must be a JSON object");
+
+        Checker checker(source, apply_env_overrides(root, env));
+        for (const auto& path : duplicates.paths()) checker.fail(path, "duplicate key");
+        Config config = checker.read(root);
+        LoadResult result;
+        result.errors = checker.take_errors();
+        if (result.errors.empty()) {
+            config.source = source;
+            result.config = std::move(config);
+        }
+        return result;
+    } catch (const Json::exception& e) {
+        // e.g. a number too large for a double; nlohmann gives no position for it.
+        return failure(source + ": " + short_reason(e.what()));
+    } catch (const std::exception&) {
+        return failure(source + ": internal error while reading the configuration");
+    }
+}
+
+LoadResult load_config_file(const std::string& path, const EnvLookup& env) {
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
+                                                         &std::fclose);
+    if (!file) return failure(path + ": cannot read: " + std::strerror(errno));
+    std::string text;
+    char buffer[8192];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, n);
+    // fopen succeeds on a directory on Linux; the read then fails with EISDIR.
+    if (std::ferror(file.get())) return failure(path + ": cannot read: " + std::strerror(errno));
+    return load_config_text(text, path, env);
+}
+
+}  // namespace groupdesk::config

@@ -1,1 +1,158 @@
-// placeholder until written
+// Database: opening the file (WAL, synchronous=FULL), schema migrations by user_version, and the
+// per-store connections. One of the files that know SQLiteCpp.
+#include "storage/sqlite/database.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <iterator>
+#include <mutex>
+#include <string_view>
+#include <utility>
+
+namespace groupdesk::storage::sqlite {
+
+namespace {
+
+// The schema, one step per version: step i takes user_version from i to i + 1, in its own
+// transaction. Append only; never edit a step that has shipped.
+constexpr std::string_view kMigrations[] = {
+    // 1: which callbacks were answered, and with what; created_at drives the retention sweep.
+    "CREATE TABLE dedup ("
+    "  key TEXT PRIMARY KEY,"
+    "  answer TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX dedup_created_at ON dedup (created_at);",
+};
+
+constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
+
+Error sqlite_error(const std::string& path, std::string_view what, const SQLite::Exception& e) {
+    // Busy and locked clear up by themselves; anything else needs the file or its directory fixed.
+    const int primary = e.getErrorCode();
+    const ErrorCode code = (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+                               ? ErrorCode::Unavailable
+                               : ErrorCode::FailedPrecondition;
+    return make_error(code, std::string(what) + " " + path + ": " + e.what(),
+                      e.getExtendedErrorCode());
+}
+
+// Per-connection settings (journal_mode is a property of the file and is set once in open()).
+void configure(SQLite::Database& db) {
+    // FULL: in WAL mode a commit returns only after the WAL is synced, so a record the platform
+    // was answered on survives a power loss; NORMAL would only survive a process crash.
+    db.exec("PRAGMA synchronous = FULL");
+    db.exec("PRAGMA foreign_keys = ON");
+}
+
+int user_version(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
+
+// Applies the missing steps. Each runs in an IMMEDIATE transaction that re-reads the version,
+// so two processes opening the same new file do not apply a step twice.
+Result<int> migrate(SQLite::Database& db, const std::string& path) {
+    for (;;) {
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        const int version = user_version(db);
+        if (version > kLatestVersion) {
+            return make_error(ErrorCode::FailedPrecondition,
+                              "database " + path + ": schema version " + std::to_string(version) +
+                                  " is newer than this build's " + std::to_string(kLatestVersion));
+        }
+        if (version == kLatestVersion) {
+            tx.commit();
+            return version;
+        }
+        db.exec(std::string(kMigrations[version]));
+        // Formatted, not bound: PRAGMA takes no parameters, and this is our own integer.
+        db.exec("PRAGMA user_version = " + std::to_string(version + 1));
+        tx.commit();
+    }
+}
+
+}  // namespace
+
+struct Database::Impl {
+    std::string path;
+    DatabaseOptions options;
+    int version = 0;
+    std::mutex mutex;  // guards conn and ping_stmt: ping() may come from any thread
+    std::unique_ptr<SQLite::Database> conn;
+    std::unique_ptr<SQLite::Statement> ping_stmt;
+};
+
+Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Database::~Database() = default;
+
+Result<std::unique_ptr<Database>> Database::open(const std::string& path, DatabaseOptions options) {
+    auto impl = std::make_unique<Impl>();
+    impl->path = path;
+    impl->options = options;
+    try {
+        impl->conn =
+            std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                                               static_cast<int>(options.busy_timeout.count()));
+        std::string mode = impl->conn->execAndGet("PRAGMA journal_mode = WAL").getString();
+        std::transform(mode.begin(), mode.end(), mode.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (mode != "wal") {
+            // e.g. ":memory:": readers on other connections would not see the writes.
+            return make_error(
+                ErrorCode::FailedPrecondition,
+                "open database " + path + ": cannot use WAL (journal_mode " + mode + ")");
+        }
+        configure(*impl->conn);
+        auto version = migrate(*impl->conn, path);
+        if (!version) return std::move(version).error();
+        impl->version = *version;
+        impl->ping_stmt =
+            std::make_unique<SQLite::Statement>(*impl->conn, "SELECT count(*) FROM sqlite_master");
+    } catch (const SQLite::Exception& e) {
+        return sqlite_error(path, "open database", e);
+    } catch (const std::exception& e) {
+        return make_error(ErrorCode::Internal, "open database " + path + ": " + e.what());
+    }
+    return std::unique_ptr<Database>(new Database(std::move(impl)));
+}
+
+const std::string& Database::path() const { return impl_->path; }
+
+int Database::schema_version() const { return impl_->version; }
+
+int Database::latest_schema_version() { return kLatestVersion; }
+
+Status Database::ping() {
+    std::lock_guard lock(impl_->mutex);
+    auto& stmt = *impl_->ping_stmt;
+    try {
+        stmt.tryReset();
+        if (!stmt.executeStep()) {
+            return make_error(ErrorCode::Unavailable, "ping database " + impl_->path + ": no row");
+        }
+        stmt.tryReset();
+        return ok_status();
+    } catch (const SQLite::Exception& e) {
+        stmt.tryReset();
+        Error error = sqlite_error(impl_->path, "ping database", e);
+        error.code = ErrorCode::Unavailable;
+        return error;
+    }
+}
+
+Result<std::unique_ptr<SQLite::Database>> Database::connect(Access access) const {
+    const int flags = access == Access::ReadOnly ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
+    try {
+        auto conn = std::make_unique<SQLite::Database>(
+            impl_->path, flags, static_cast<int>(impl_->options.busy_timeout.count()));
+        configure(*conn);
+        return conn;
+    } catch (const SQLite::Exception& e) {
+        Error error = sqlite_error(impl_->path, "connect to database", e);
+        error.code = ErrorCode::Unavailable;
+        return error;
+    }
+}
+
+}  // namespace groupdesk::storage::sqlite

@@ -1,0 +1,108 @@
+// Signature checks and decryption per channel kind (protocol brief §2, §3, §5, §6).
+#include "bot/callback_verifier.h"
+
+#include "common/query_string.h"
+#include "wecom/json_codec.h"
+#include "wecom/xml_codec.h"
+
+namespace groupdesk::bot {
+namespace {
+
+using config::ChannelKind;
+
+struct SignedQuery {
+    std::string signature;  // msg_signature (encrypted kinds) or signature (mp)
+    std::string timestamp;
+    std::string nonce;
+};
+
+Error missing_signature() {
+    return make_error(ErrorCode::Unauthenticated, "missing signature parameters",
+                      static_cast<int>(wecom::CryptoCode::ValidateSignature));
+}
+
+Error bad_signature() {
+    return make_error(ErrorCode::Unauthenticated, "signature mismatch",
+                      static_cast<int>(wecom::CryptoCode::ValidateSignature));
+}
+
+Result<QueryParams> parse_query(const HttpRequest& request) {
+    auto params = QueryParams::parse(request.query());
+    if (!params.ok()) return make_error(ErrorCode::InvalidArgument, "malformed query string");
+    return params;
+}
+
+Result<SignedQuery> signed_query(const QueryParams& params, std::string_view signature_name) {
+    auto signature = params.get(signature_name);
+    auto timestamp = params.get("timestamp");
+    auto nonce = params.get("nonce");
+    if (!signature || !timestamp || !nonce || signature->empty()) return missing_signature();
+    return SignedQuery{std::string(*signature), std::string(*timestamp), std::string(*nonce)};
+}
+
+// The Official Account's plain signature over token, timestamp and nonce: checked on every mp
+// request, whatever the mode.
+Status check_mp_signature(const config::Channel& channel, const QueryParams& params) {
+    auto q = signed_query(params, "signature");
+    if (!q.ok()) return std::move(q).error();
+    const std::string expected = wecom::sha1_signature({channel.token, q->timestamp, q->nonce});
+    if (!wecom::constant_time_equals(expected, q->signature)) return bad_signature();
+    return ok_status();
+}
+
+Error no_crypt() {
+    return make_error(ErrorCode::InvalidArgument, "encrypted request on a channel without a key",
+                      static_cast<int>(wecom::CryptoCode::IllegalAesKey));
+}
+
+}  // namespace
+
+Result<std::string> verify_url(const config::Channel& channel, const wecom::MsgCrypt* crypt,
+                               const HttpRequest& request) {
+    auto params = parse_query(request);
+    if (!params.ok()) return std::move(params).error();
+    if (channel.kind == ChannelKind::Mp) {
+        // Official Accounts echo echostr unchanged in every mode.
+        if (auto s = check_mp_signature(channel, *params); !s.ok()) return std::move(s).error();
+        auto echostr = params->get("echostr");
+        if (!echostr) return make_error(ErrorCode::InvalidArgument, "missing echostr");
+        return std::string(*echostr);
+    }
+    auto q = signed_query(*params, "msg_signature");
+    if (!q.ok()) return std::move(q).error();
+    auto echostr = params->get("echostr");
+    if (!echostr || echostr->empty()) {
+        return make_error(ErrorCode::InvalidArgument, "missing echostr",
+                          static_cast<int>(wecom::CryptoCode::ParseEnvelope));
+    }
+    if (crypt == nullptr) return no_crypt();
+    return crypt->verify_and_decrypt(q->signature, q->timestamp, q->nonce, *echostr);
+}
+
+Result<OpenedCallback> open_callback(const config::Channel& channel, const wecom::MsgCrypt* crypt,
+                                     const HttpRequest& request) {
+    auto params = parse_query(request);
+    if (!params.ok()) return std::move(params).error();
+
+    if (channel.kind == ChannelKind::Mp) {
+        if (auto s = check_mp_signature(channel, *params); !s.ok()) return std::move(s).error();
+        // Only encrypt_type=aes means compatible or safe mode; anything else is plaintext.
+        if (params->get("encrypt_type").value_or("") != "aes") {
+            return OpenedCallback{request.body, false, std::string(params->get("timestamp").value_or("")),
+                                  std::string(params->get("nonce").value_or(""))};
+        }
+    }
+
+    auto q = signed_query(*params, "msg_signature");
+    if (!q.ok()) return std::move(q).error();
+    auto encrypt = channel.kind == ChannelKind::AiBot ? wecom::extract_json_encrypt(request.body)
+                                                      : wecom::extract_xml_encrypt(request.body);
+    if (!encrypt.ok()) return std::move(encrypt).error();
+    if (crypt == nullptr) return no_crypt();
+    auto message = crypt->verify_and_decrypt(q->signature, q->timestamp, q->nonce, *encrypt);
+    if (!message.ok()) return std::move(message).error();
+    return OpenedCallback{std::move(message).value(), true, std::move(q->timestamp),
+                          std::move(q->nonce)};
+}
+
+}  // namespace groupdesk::bot

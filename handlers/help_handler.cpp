@@ -1,0 +1,54 @@
+// Welcome events and the help command.
+#include "handlers/help_handler.h"
+
+#include <algorithm>
+#include <array>
+
+#include "handlers/mention.h"
+
+namespace groupdesk::handlers {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; };
+               return lower(x) == lower(y);
+           });
+}
+
+// Events on which a user meets the assistant for the first time. Official Accounts send
+// "subscribe" on follow; the AI bot sends "enter_chat" on the first single chat of the day.
+bool is_welcome_event(const wecom::EventBody& event) {
+    return iequals(event.event, "subscribe") || iequals(event.event, "enter_chat");
+}
+
+bool is_help_request(std::string_view text) {
+    static constexpr std::array<std::string_view, 5> kWords = {"help", "帮助", "?", "？", "菜单"};
+    text = strip_leading_mention(text);
+    if (text.empty()) return true;  // a bare "@assistant"
+    return std::any_of(kWords.begin(), kWords.end(),
+                       [&](std::string_view w) { return iequals(text, w); });
+}
+
+}  // namespace
+
+HelpTexts default_help_texts() {
+    return HelpTexts{
+        "您好，我是 GroupDesk 客服助手。发送“帮助”查看我能做什么。",
+        "GroupDesk 客服助手\n"
+        "· 发送“帮助”（或 help）随时查看本说明",
+    };
+}
+
+Outcome HelpHandler::handle(const wecom::InboundMessage& msg, Context& /*ctx*/) {
+    if (const auto* event = std::get_if<wecom::EventBody>(&msg.body)) {
+        return is_welcome_event(*event) ? Outcome::reply(wecom::TextReply{texts_.welcome})
+                                        : Outcome::pass();
+    }
+    if (const auto* text = std::get_if<wecom::TextBody>(&msg.body)) {
+        if (is_help_request(text->content)) return Outcome::reply(wecom::TextReply{texts_.help});
+    }
+    return Outcome::pass();
+}
+
+}  // namespace groupdesk::handlers

@@ -1,0 +1,58 @@
+// Database: one SQLite file in WAL mode, its schema migrations, and connections for the stores.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+
+namespace SQLite {
+class Database;
+}
+
+namespace groupdesk::storage::sqlite {
+
+struct DatabaseOptions {
+    // How long a connection waits for another one's write lock before failing. Well under the
+    // platform's 5 s answer deadline, so a stuck lock becomes a 503 (and a retry), not a timeout.
+    std::chrono::milliseconds busy_timeout{2000};
+};
+
+// Opens and migrates the file; every store opens its own connections through connect(), so
+// stores never share a connection between threads. Outlives every store built on it.
+class Database {
+public:
+    enum class Access { ReadWrite, ReadOnly };
+
+    // Creates the file if needed, switches it to WAL and applies the pending migrations.
+    // Errors name the path and carry SQLite's message (detail: SQLite's extended result code).
+    [[nodiscard]] static Result<std::unique_ptr<Database>> open(const std::string& path,
+                                                                DatabaseOptions options = {});
+
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    const std::string& path() const;
+
+    // The schema version of the file (PRAGMA user_version) once migrations ran.
+    int schema_version() const;
+    // How many migrations this build knows; open() refuses a file from a newer build.
+    static int latest_schema_version();
+
+    // A cheap read through the database's own connection, for /healthz. Unavailable on failure.
+    [[nodiscard]] Status ping();
+
+    // A new connection to the same file, set up like every other one: synchronous=FULL (a commit
+    // is on disk when it returns), busy_timeout and foreign keys on. One thread at a time.
+    // For code in storage/sqlite/ only; nothing else sees SQLite types.
+    [[nodiscard]] Result<std::unique_ptr<::SQLite::Database>> connect(Access access) const;
+
+private:
+    struct Impl;
+    explicit Database(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace groupdesk::storage::sqlite

@@ -1,0 +1,76 @@
+// The server fixture: config from the demo channels, App on port 0, a thread running it.
+#include "tests/integration/server_fixture.h"
+
+#include <spdlog/spdlog.h>
+
+#include <random>
+
+#include "tests/support/vectors.h"
+
+namespace groupdesk::test {
+namespace {
+
+config::Channel demo_channel(const std::string& name, config::ChannelKind kind,
+                             const std::string& section) {
+    const auto& c = vectors().at("channels").at(section);
+    return config::Channel{name,
+                           kind,
+                           c.at("token").get<std::string>(),
+                           c.at("encoding_aes_key").get<std::string>(),
+                           c.at("receive_id").get<std::string>(),
+                           ""};
+}
+
+}  // namespace
+
+void ServerTest::SetUp() {
+    spdlog::set_level(spdlog::level::warn);
+    dir_ = std::filesystem::temp_directory_path() /
+           ("groupdesk-it-" + std::to_string(std::random_device{}()));
+    std::filesystem::create_directories(dir_);
+    config_.source = "<test>";
+    config_.listen.port = 0;
+    config_.listen.threads = 2;
+    config_.database = (dir_ / "groupdesk.db").string();
+    config_.http.max_body_bytes = 64 * 1024;
+    config_.channels.push_back(demo_channel("corp-app", config::ChannelKind::WeCom, "wecom"));
+    config_.channels.push_back(demo_channel("service-account", config::ChannelKind::Mp, "mp"));
+    config_.channels.push_back(demo_channel("group-bot", config::ChannelKind::AiBot, "aibot"));
+    auto plain = demo_channel("plain-account", config::ChannelKind::Mp, "mp");
+    plain.encoding_aes_key.clear();  // an Official Account in plaintext mode
+    plain.receive_id.clear();
+    config_.channels.push_back(plain);
+    start();
+}
+
+void ServerTest::TearDown() {
+    stop();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+}
+
+void ServerTest::start() {
+    auto app = bot::App::create(config_, clock_);
+    ASSERT_TRUE(app.ok()) << app.error().message;
+    app_ = std::move(app).value();
+    auto started = app_->start();
+    ASSERT_TRUE(started.ok()) << started.error().message;
+    port_ = app_->port();
+    runner_ = std::thread([this] { app_->run(); });
+}
+
+void ServerTest::stop() {
+    if (!app_) return;
+    app_->stop();
+    runner_.join();
+    app_.reset();
+}
+
+long ServerTest::metric(const std::string& sample) {
+    const std::string text = get("/metrics").body;
+    auto at = text.find(sample + " ");
+    if (at == std::string::npos) return -1;
+    return std::stol(text.substr(at + sample.size() + 1));
+}
+
+}  // namespace groupdesk::test

@@ -1,0 +1,52 @@
+// Starts the real GroupDesk server (App) on a loopback port with a temporary database and the
+// demo channels of vectors.json, and stops it again; the same database survives a restart().
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "bot/app.h"
+#include "common/clock.h"
+#include "config/config.h"
+#include "tests/support/http_client.h"
+
+namespace groupdesk::test {
+
+class ServerTest : public ::testing::Test {
+protected:
+    void SetUp() override;
+    void TearDown() override;
+
+    void start();
+    void stop();
+    void restart() {
+        stop();
+        start();
+    }
+
+    const config::Channel& channel(const std::string& name) const {
+        return *config_.find_channel(name);
+    }
+    ClientResponse get(const std::string& target) { return http_request(port_, "GET", target); }
+    ClientResponse post(const std::string& target, const std::string& body,
+                        const std::string& content_type = "text/xml") {
+        return http_request(port_, "POST", target, body, content_type);
+    }
+    // The value of one sample line of /metrics, -1 when absent.
+    long metric(const std::string& sample);
+
+    config::Config config_;
+    std::filesystem::path dir_;
+    std::uint16_t port_ = 0;
+
+private:
+    SystemClock clock_;
+    std::unique_ptr<bot::App> app_;
+    std::thread runner_;
+};
+
+}  // namespace groupdesk::test
