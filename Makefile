@@ -43,8 +43,8 @@ run: build
 	$(BUILD_DIR)/bot/groupdesk serve $(if $(CONFIG),--config $(CONFIG))
 
 test: build
-	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) --no-print-directory fuzz-smoke
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 # Unit and integration tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 asan: deps

@@ -59,13 +59,18 @@ args=(
 
 echo "== $name: ${seconds}s, corpus $corpus, seeds fuzz/seeds/$name"
 status=0
+# The fuzzer's progress lines go to a log; only its summary (or, on a crash, its end) is shown.
+log=$(mktemp)
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-    "$binary" "${args[@]}" "$corpus" "$fuzz_dir/seeds/$name" || status=$?
+    "$binary" "${args[@]}" "$corpus" "$fuzz_dir/seeds/$name" > "$log" 2>&1 || status=$?
 
 if [[ $status -eq 0 ]]; then
-    echo "== $name: no crash"
+    echo "== $name: no crash ($(grep -m1 -o 'stat::number_of_executed_units: [0-9]*' "$log" | sed 's/.*: //') inputs)"
+    rm -f "$log"
     exit 0
 fi
+tail -n 80 "$log" >&2
+rm -f "$log"
 
 new=$(comm -13 <(echo "$before") <(ls -1 "$artifacts") | sed "s|^|$artifacts/|")
 echo "== $name: FAILED (exit $status)" >&2
