@@ -12,9 +12,9 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"' EXIT
 
 cat > "$work/bench.json" <<JSON
-{ "listen": {"address": "127.0.0.1", "port": 18080, "threads": 2},
+{ "listen": {"address": "127.0.0.1", "port": 18080, "threads": ${THREADS:-2}},
   "database": "$work/bench.db",
-  "log": {"level": "info"},
+  "log": {"level": "${LOG_LEVEL:-info}"},
   "channels": [
     {"name": "corp-app", "kind": "wecom", "token": "GroupDeskWeComToken2026",
      "encoding_aes_key": "lKRAqMwOrg1RbhWggwIFK0PAQ479hMozW3haoCZqB8E", "receive_id": "ww3f8a2b1c4d5e6f70"} ] }
