@@ -48,6 +48,15 @@ void finish(Metrics& metrics, const AnswerLog& log, Steady::time_point started,
                 to_string(outcome), log.detail.empty() ? "-" : log.detail, seconds * 1e3);
 }
 
+// Answers a request that failed verification or decoding with its 4xx and a short reason.
+void reject(Metrics& metrics, AnswerLog& log, Steady::time_point started, const Error& e,
+            Respond& respond) {
+    log.detail = e.message + (e.detail != 0 ? " (" + std::to_string(e.detail) + ")" : "");
+    auto response = HttpResponse::text(http_status_for(e.code), e.message + "\n");
+    finish(metrics, log, started, outcome_for(e), response);
+    respond(std::move(response));
+}
+
 // Waits for the durable writes of one callback, then answers: 503 if any failed.
 class PendingAnswer : public std::enable_shared_from_this<PendingAnswer> {
 public:
@@ -108,13 +117,7 @@ void CallbackEndpoint::handle_verification(const HttpRequest& request, Respond& 
     AnswerLog log{channel_.name, config::to_string(channel_.kind),
                   std::to_string(next_request_id_.fetch_add(1)), "GET", {}};
     auto answer = verify_url(channel_, crypt_ ? &*crypt_ : nullptr, request);
-    if (!answer.ok()) {
-        const Error& e = answer.error();
-        log.detail = e.message + " (" + std::to_string(e.detail) + ")";
-        auto response = HttpResponse::text(http_status_for(e.code), e.message + "\n");
-        finish(metrics_, log, started, outcome_for(e), response);
-        return respond(std::move(response));
-    }
+    if (!answer.ok()) return reject(metrics_, log, started, answer.error(), respond);
     // The platform wants the bare message: no quotes, no BOM, no newline.
     auto response = HttpResponse::text(200, std::move(answer).value());
     finish(metrics_, log, started, CallbackOutcome::Verified, response);
@@ -125,19 +128,12 @@ void CallbackEndpoint::handle_callback(const HttpRequest& request, Respond& resp
                                        Steady::time_point started) {
     AnswerLog log{channel_.name, config::to_string(channel_.kind),
                   std::to_string(next_request_id_.fetch_add(1)), "POST", {}};
-    auto reject = [&](const Error& e) {
-        log.detail = e.message + (e.detail != 0 ? " (" + std::to_string(e.detail) + ")" : "");
-        auto response = HttpResponse::text(http_status_for(e.code), e.message + "\n");
-        finish(metrics_, log, started, outcome_for(e), response);
-        respond(std::move(response));
-    };
-
     auto opened = open_callback(channel_, crypt_ ? &*crypt_ : nullptr, request);
-    if (!opened.ok()) return reject(opened.error());
+    if (!opened.ok()) return reject(metrics_, log, started, opened.error(), respond);
     auto message = channel_.kind == config::ChannelKind::AiBot
                        ? wecom::decode_aibot_message(opened->message)
                        : wecom::decode_xml_message(opened->message, channel_.kind);
-    if (!message.ok()) return reject(message.error());
+    if (!message.ok()) return reject(metrics_, log, started, message.error(), respond);
 
     handlers::Context ctx{channel_, clock_.now(), log.request_id, {}};
     const handlers::PipelineResult result = pipeline_.run(*message, ctx);

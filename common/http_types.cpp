@@ -1,19 +1,9 @@
 // Accessors of HttpRequest.
 #include "common/http_types.h"
 
-#include <algorithm>
+#include "common/ascii.h"
 
 namespace groupdesk {
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; };
-               return lower(x) == lower(y);
-           });
-}
-
-}  // namespace
 
 std::string_view HttpRequest::path() const {
     std::string_view t = target;
@@ -28,7 +18,7 @@ std::string_view HttpRequest::query() const {
 
 std::string_view HttpRequest::header(std::string_view name) const {
     for (const auto& [key, value] : headers) {
-        if (iequals(key, name)) return value;
+        if (ascii_iequals(key, name)) return value;
     }
     return {};
 }

@@ -4,22 +4,16 @@
 #include <algorithm>
 #include <array>
 
+#include "common/ascii.h"
 #include "handlers/mention.h"
 
 namespace groupdesk::handlers {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; };
-               return lower(x) == lower(y);
-           });
-}
-
 // Events on which a user meets the assistant for the first time. Official Accounts send
 // "subscribe" on follow; the AI bot sends "enter_chat" on the first single chat of the day.
 bool is_welcome_event(const wecom::EventBody& event) {
-    return iequals(event.event, "subscribe") || iequals(event.event, "enter_chat");
+    return ascii_iequals(event.event, "subscribe") || ascii_iequals(event.event, "enter_chat");
 }
 
 bool is_help_request(std::string_view text) {
@@ -27,7 +21,7 @@ bool is_help_request(std::string_view text) {
     text = strip_leading_mention(text);
     if (text.empty()) return true;  // a bare "@assistant"
     return std::any_of(kWords.begin(), kWords.end(),
-                       [&](std::string_view w) { return iequals(text, w); });
+                       [&](std::string_view w) { return ascii_iequals(text, w); });
 }
 
 }  // namespace
