@@ -15,6 +15,7 @@ cat > "$work/bench.json" <<JSON
 { "listen": {"address": "127.0.0.1", "port": 18080, "threads": ${THREADS:-2}},
   "database": "$work/bench.db",
   "log": {"level": "${LOG_LEVEL:-info}"},
+  "http": {"header_timeout_seconds": ${HEADER_TIMEOUT:-10}},
   "channels": [
     {"name": "corp-app", "kind": "wecom", "token": "GroupDeskWeComToken2026",
      "encoding_aes_key": "lKRAqMwOrg1RbhWggwIFK0PAQ479hMozW3haoCZqB8E", "receive_id": "ww3f8a2b1c4d5e6f70"} ] }

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Keeps each third-party library in the one place that may know it (style.md, "Header hygiene"):
+# a violation means a heavy header leaked into a hot include path or a layer was skipped.
+# Usage: layering_test.sh SOURCE_DIR
+set -uo pipefail
+cd "$1" || exit 2
+failures=0
+
+# check LIBRARY_INCLUDE_REGEX ALLOWED_PATH_REGEX
+check() {
+    local include=$1 allowed=$2
+    while IFS= read -r file; do
+        if ! [[ $file =~ $allowed ]]; then
+            echo "layering: $file includes <${include}…> (allowed only in: $allowed)"
+            failures=$((failures + 1))
+        fi
+    done < <(grep -rlE "#include <${include}" common config wecom handlers storage bot tests bench fuzz \
+                 --include='*.cpp' --include='*.h' 2>/dev/null)
+}
+
+check 'boost/'     '^(bot/http_server\.cpp|tests/bot/http_server_test\.cpp|tests/support/)'
+check 'openssl/'   '^(wecom/crypto\.cpp)$'
+check 'tinyxml2'   '^(wecom/xml_codec\.cpp)$'
+check 'curl/'      '^(wecom/curl_http_client\.cpp)$'
+check 'SQLiteCpp/' '^(storage/sqlite/[^/]+\.cpp|tests/storage/)'
+check 're2/'       '^(handlers/keyword_index\.cpp)$'
+# nlohmann: only in .cpp files (headers get json_fwd.hpp at most), and in test support.
+check 'nlohmann/json\.hpp' '(\.cpp$|^tests/support/)'
+
+# No production header may include a .cpp-only library's header through the back door.
+if grep -rlE "#include <spdlog/spdlog\.h>" common config wecom handlers storage bot --include='*.h' 2>/dev/null; then
+    echo "layering: a header above includes spdlog/spdlog.h (use spdlog/fwd.h)"
+    failures=$((failures + 1))
+fi
+
+if [[ $failures -eq 0 ]]; then
+    echo "layering: ok"
+    exit 0
+fi
+exit 1
