@@ -48,6 +48,13 @@ void finish(Metrics& metrics, const AnswerLog& log, Steady::time_point started,
                 to_string(outcome), log.detail.empty() ? "-" : log.detail, seconds * 1e3);
 }
 
+// A numbered log record of `channel` for one request.
+AnswerLog new_log(const config::Channel& channel, std::atomic<std::uint64_t>& next_id,
+                  std::string method) {
+    return AnswerLog{channel.name, config::to_string(channel.kind),
+                     std::to_string(next_id.fetch_add(1)), std::move(method), {}};
+}
+
 // Answers a request that failed verification or decoding with its 4xx and a short reason.
 void reject(Metrics& metrics, AnswerLog& log, Steady::time_point started, const Error& e,
             Respond& respond) {
@@ -114,9 +121,8 @@ void CallbackEndpoint::handle(const HttpRequest& request, Respond respond) {
 
 void CallbackEndpoint::handle_verification(const HttpRequest& request, Respond& respond,
                                            Steady::time_point started) {
-    AnswerLog log{channel_.name, config::to_string(channel_.kind),
-                  std::to_string(next_request_id_.fetch_add(1)), "GET", {}};
-    auto answer = verify_url(channel_, crypt_ ? &*crypt_ : nullptr, request);
+    AnswerLog log = new_log(channel_, next_request_id_, "GET");
+    auto answer = verify_url(channel_, crypt(), request);
     if (!answer.ok()) return reject(metrics_, log, started, answer.error(), respond);
     // The platform wants the bare message: no quotes, no BOM, no newline.
     auto response = HttpResponse::text(200, std::move(answer).value());
@@ -126,9 +132,8 @@ void CallbackEndpoint::handle_verification(const HttpRequest& request, Respond& 
 
 void CallbackEndpoint::handle_callback(const HttpRequest& request, Respond& respond,
                                        Steady::time_point started) {
-    AnswerLog log{channel_.name, config::to_string(channel_.kind),
-                  std::to_string(next_request_id_.fetch_add(1)), "POST", {}};
-    auto opened = open_callback(channel_, crypt_ ? &*crypt_ : nullptr, request);
+    AnswerLog log = new_log(channel_, next_request_id_, "POST");
+    auto opened = open_callback(channel_, crypt(), request);
     if (!opened.ok()) return reject(metrics_, log, started, opened.error(), respond);
     auto message = channel_.kind == config::ChannelKind::AiBot
                        ? wecom::decode_aibot_message(opened->message)
@@ -146,7 +151,7 @@ void CallbackEndpoint::handle_callback(const HttpRequest& request, Respond& resp
         case Outcome::Kind::Reply:
             if (accepts_passive_reply(*message)) {
                 response = reply_answer(result.outcome.reply(), *message, *opened,
-                                        crypt_ ? &*crypt_ : nullptr, to_unix_seconds(ctx.now));
+                                        crypt(), to_unix_seconds(ctx.now));
                 outcome = CallbackOutcome::Replied;
             } else {
                 response = no_reply_answer(channel_.kind);

@@ -34,6 +34,8 @@ private:
     void handle_callback(const HttpRequest& request, Respond& respond,
                          std::chrono::steady_clock::time_point started);
 
+    const wecom::MsgCrypt* crypt() const { return crypt_ ? &*crypt_ : nullptr; }
+
     const config::Channel& channel_;
     std::optional<wecom::MsgCrypt> crypt_;
     const handlers::Pipeline& pipeline_;

@@ -41,13 +41,13 @@ Result<SignedQuery> signed_query(const QueryParams& params, std::string_view sig
 }
 
 // The Official Account's plain signature over token, timestamp and nonce: checked on every mp
-// request, whatever the mode.
-Status check_mp_signature(const config::Channel& channel, const QueryParams& params) {
+// request, whatever the mode. Returns the verified query.
+Result<SignedQuery> check_mp_signature(const config::Channel& channel, const QueryParams& params) {
     auto q = signed_query(params, "signature");
-    if (!q.ok()) return std::move(q).error();
+    if (!q.ok()) return q;
     const std::string expected = wecom::sha1_signature({channel.token, q->timestamp, q->nonce});
     if (!wecom::constant_time_equals(expected, q->signature)) return bad_signature();
-    return ok_status();
+    return q;
 }
 
 Error no_crypt() {
@@ -63,7 +63,7 @@ Result<std::string> verify_url(const config::Channel& channel, const wecom::MsgC
     if (!params.ok()) return std::move(params).error();
     if (channel.kind == ChannelKind::Mp) {
         // Official Accounts echo echostr unchanged in every mode.
-        if (auto s = check_mp_signature(channel, *params); !s.ok()) return std::move(s).error();
+        if (auto q = check_mp_signature(channel, *params); !q.ok()) return std::move(q).error();
         auto echostr = params->get("echostr");
         if (!echostr) return make_error(ErrorCode::InvalidArgument, "missing echostr");
         return std::string(*echostr);
@@ -85,11 +85,12 @@ Result<OpenedCallback> open_callback(const config::Channel& channel, const wecom
     if (!params.ok()) return std::move(params).error();
 
     if (channel.kind == ChannelKind::Mp) {
-        if (auto s = check_mp_signature(channel, *params); !s.ok()) return std::move(s).error();
+        auto q = check_mp_signature(channel, *params);
+        if (!q.ok()) return std::move(q).error();
         // Only encrypt_type=aes means compatible or safe mode; anything else is plaintext.
         if (params->get("encrypt_type").value_or("") != "aes") {
-            return OpenedCallback{request.body, false, std::string(params->get("timestamp").value_or("")),
-                                  std::string(params->get("nonce").value_or(""))};
+            return OpenedCallback{request.body, false, std::move(q->timestamp),
+                                  std::move(q->nonce)};
         }
     }
 
