@@ -1,398 +1,28 @@
-// HTTP/1.x transport over Boost.Beast: a listener accepts, a session per connection reads, calls
-// the request handler and writes; timeouts, size limits and graceful stop live here.
+// The HTTP server: one io_context on N threads, a listener that accepts connections and starts a
+// session for each (bot/details/http_session.cpp), and the graceful stop.
 #include "bot/http_server.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <atomic>
-#include <boost/asio/dispatch.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <mutex>
-#include <optional>
 #include <thread>
-#include <unordered_map>
 #include <vector>
+
+#include "bot/details/http_session.h"
 
 namespace groupdesk::bot {
 namespace {
 
-namespace beast = boost::beast;
-namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
-using beast::error_code;
+using boost::system::error_code;
+using details::ServerState;
 
-// Real request headers are well under 8 KiB; 16 KiB bounds memory per connection.
-constexpr std::uint32_t kHeaderLimit = 16 * 1024;
-// Before closing after an error reply we read (and drop) what the client still sends, so the
-// kernel does not answer unread data with a reset that would destroy our reply in flight.
-constexpr auto kLingerTime = std::chrono::seconds(2);
-constexpr std::size_t kLingerBytes = 256 * 1024;
-// A buffer that grew for a large request is given back instead of being kept per connection.
-constexpr std::size_t kKeepBufferBytes = 16 * 1024;
-constexpr std::size_t kReadChunk = 4096;
 // Accept errors such as EMFILE repeat at once; pause instead of spinning.
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
-constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
-
-class Session;
-
-// What every session shares: the options, the handler, the stop flag and the live sessions.
-struct ServerState {
-    ServerState(HttpServerOptions o, RequestHandler h, net::io_context& io)
-        : options(std::move(o)), handler(std::move(h)), ioc(io) {}
-
-    HttpServerOptions options;
-    RequestHandler handler;
-    net::io_context& ioc;
-    std::atomic<bool> stopping{false};
-    std::atomic<std::size_t> connections{0};
-    std::mutex mutex;
-    std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
-
-    void add(const std::shared_ptr<Session>& s);
-    void remove(Session* s);
-    void close_idle_sessions();
-};
-
-std::string to_upper(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    }
-    return out;
-}
-
-class Session : public std::enable_shared_from_this<Session> {
-public:
-    Session(tcp::socket&& socket, ServerState& state, bool reject)
-        : stream_(std::move(socket)), state_(state), reject_(reject) {
-        error_code ec;
-        auto ep = stream_.socket().remote_endpoint(ec);
-        remote_ = ec ? std::string("?") : ep.address().to_string();
-        if (!reject_) state_.connections.fetch_add(1, std::memory_order_relaxed);
-    }
-    ~Session() {
-        if (reject_) return;
-        state_.remove(this);
-        state_.connections.fetch_sub(1, std::memory_order_relaxed);
-    }
-
-    void start() {
-        if (!reject_) state_.add(shared_from_this());
-        net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->begin(); });
-    }
-
-    // stop(): a connection waiting for its next request, with nothing read, is closed now.
-    void stop_if_idle() {
-        net::post(stream_.get_executor(), [self = shared_from_this()] {
-            if (self->phase_ == Phase::Idle) self->close();
-        });
-    }
-
-    net::any_io_executor executor() { return stream_.get_executor(); }
-    const std::string& remote() const { return remote_; }
-
-    // On the strand: writes the answer to the request being handled.
-    void send(HttpResponse r);
-
-private:
-    enum class Phase { Idle, Header, Body, Handling, Writing, Closing };
-
-    void begin() {
-        if (!reject_) return wait_for_request();
-        spdlog::warn("http: {}: connection limit ({}) reached, answering 503", remote_,
-                     state_.options.limits.max_connections);
-        phase_ = Phase::Handling;
-        send(HttpResponse::text(503, "server busy"));
-    }
-
-    void wait_for_request() {
-        phase_ = Phase::Idle;
-        if (buffer_.size() > 0) return read_header();  // the client pipelined its next request
-        if (state_.stopping.load()) return close();
-        if (buffer_.capacity() > kKeepBufferBytes) buffer_.shrink_to_fit();
-        // A new connection must start its request as fast as it must finish its headers.
-        const auto& lim = state_.options.limits;
-        stream_.expires_after(fresh_ ? lim.header_timeout : lim.idle_timeout);
-        stream_.async_read_some(
-            buffer_.prepare(kReadChunk),
-            beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
-    }
-
-    void on_first_bytes(error_code ec, std::size_t n) {
-        if (phase_ == Phase::Closing) return;  // closed by stop() meanwhile
-        if (ec) {
-            if (ec == beast::error::timeout) spdlog::debug("http: {}: idle timeout", remote_);
-            return close();
-        }
-        buffer_.commit(n);
-        read_header();
-    }
-
-    void read_header() {
-        phase_ = Phase::Header;
-        version_ = 11;
-        head_ = false;
-        parser_.emplace();
-        parser_->header_limit(kHeaderLimit);
-        parser_->body_limit(state_.options.limits.max_body_bytes);
-        parser_->eager(true);
-        // Most requests arrive whole in one segment: parse what is buffered before going async.
-        if (auto ec = parse_buffered()) return on_read_error(ec);
-        if (parser_->is_header_done()) return on_header({}, 0);
-        stream_.expires_after(state_.options.limits.header_timeout);
-        http::async_read_header(stream_, buffer_, *parser_,
-                                beast::bind_front_handler(&Session::on_header, shared_from_this()));
-    }
-
-    // Feeds the buffered bytes to the parser; running short of bytes is no error here.
-    error_code parse_buffered() {
-        error_code ec;
-        while (buffer_.size() > 0 && !parser_->is_done()) {
-            auto used = parser_->put(buffer_.data(), ec);
-            buffer_.consume(used);
-            if (ec == http::error::need_more) return {};
-            if (ec || used == 0) break;
-        }
-        return ec;
-    }
-
-    void on_header(error_code ec, std::size_t) {
-        if (ec) return on_read_error(ec);
-        if (parser_->is_done()) return handle_request();
-        phase_ = Phase::Body;
-        stream_.expires_after(state_.options.limits.body_timeout);
-        const auto& req = parser_->get();
-        if (req.version() == 11 && beast::iequals(req[http::field::expect], "100-continue")) {
-            // The body limit has been checked against Content-Length already: invite the body.
-            net::async_write(stream_, net::buffer(kContinue, sizeof(kContinue) - 1),
-                             [self = shared_from_this()](error_code wec, std::size_t) {
-                                 if (wec) return self->close();
-                                 self->read_body();
-                             });
-            return;
-        }
-        read_body();
-    }
-
-    void read_body() {
-        http::async_read(stream_, buffer_, *parser_,
-                         [self = shared_from_this()](error_code ec, std::size_t) {
-                             if (ec) return self->on_read_error(ec);
-                             self->handle_request();
-                         });
-    }
-
-    void on_read_error(error_code ec) {
-        const char* what = phase_ == Phase::Body ? "body" : "header";
-        if (ec == beast::error::timeout) {
-            spdlog::debug("http: {}: {} timeout", remote_, what);
-            return close();
-        }
-        if (ec.category() != http::make_error_code(http::error::need_more).category() ||
-            ec == http::error::end_of_stream || ec == http::error::partial_message) {
-            return close();  // the peer went away or the socket failed: nobody to answer
-        }
-        phase_ = Phase::Handling;
-        keep_alive_ = false;
-        if (ec == http::error::body_limit) {
-            spdlog::info("http: {}: request body over {} bytes, answering 413", remote_,
-                         state_.options.limits.max_body_bytes);
-            return send(HttpResponse::text(413, "request body too large"));
-        }
-        std::string reason = ec == http::error::header_limit ? "request header too large"
-                                                             : "bad request: " + ec.message();
-        spdlog::info("http: {}: {}, answering 400", remote_, reason);
-        send(HttpResponse::text(400, std::move(reason)));
-    }
-
-    void handle_request();
-    void on_write(error_code ec, std::size_t);
-    void linger();
-    void on_linger(error_code ec, std::size_t n);
-
-    void close() {
-        phase_ = Phase::Closing;
-        stream_.close();
-    }
-
-    beast::tcp_stream stream_;
-    beast::flat_buffer buffer_;
-    std::optional<http::request_parser<http::string_body>> parser_;
-    http::response<http::string_body> res_;
-    ServerState& state_;
-    std::string remote_;
-    Phase phase_ = Phase::Idle;
-    bool reject_;
-    bool fresh_ = true;  // no request read yet on this connection
-    bool keep_alive_ = false;
-    bool head_ = false;
-    unsigned version_ = 11;
-    std::size_t lingered_ = 0;
-};
-
-// The shared state behind one Respond. Answers 500 if every copy of Respond is dropped unused,
-// so the client never hangs; holds work on the io_context so run() waits for the answer.
-class PendingResponse {
-public:
-    PendingResponse(std::shared_ptr<Session> session, net::io_context& ioc)
-        : session_(std::move(session)), work_(ioc.get_executor()) {}
-    PendingResponse(const PendingResponse&) = delete;
-    PendingResponse& operator=(const PendingResponse&) = delete;
-    ~PendingResponse() {
-        if (answered_.exchange(true)) return;
-        spdlog::error("http: {}: request dropped without an answer; answering 500",
-                      session_->remote());
-        deliver(HttpResponse::text(500, "internal error"));
-    }
-
-    // False when an answer was given already.
-    bool try_answer(HttpResponse r) {
-        if (answered_.exchange(true)) return false;
-        deliver(std::move(r));
-        return true;
-    }
-
-private:
-    void deliver(HttpResponse r) {
-        auto ex = session_->executor();
-        // Inline when the handler answers on the session's strand, else queued onto it.
-        net::dispatch(
-            ex, [s = std::move(session_), r = std::move(r)]() mutable { s->send(std::move(r)); });
-        work_.reset();  // after dispatch: the queued write now keeps run() going
-    }
-
-    std::shared_ptr<Session> session_;
-    net::executor_work_guard<net::io_context::executor_type> work_;
-    std::atomic<bool> answered_{false};
-};
-
-void Session::handle_request() {
-    phase_ = Phase::Handling;
-    fresh_ = false;
-    auto& req = parser_->get();
-    keep_alive_ = req.keep_alive();
-    version_ = req.version();
-    head_ = req.method() == http::verb::head;
-
-    HttpRequest out;
-    out.method = to_upper(req.method_string());
-    out.target = std::string(req.target());
-    out.headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())));
-    for (const auto& f : req) out.headers.emplace_back(f.name_string(), f.value());
-    out.body = std::move(req.body());
-    out.remote_address = remote_;
-
-    auto pending = std::make_shared<PendingResponse>(shared_from_this(), state_.ioc);
-    Respond respond = [pending](HttpResponse r) {
-        if (!pending->try_answer(std::move(r))) {
-            spdlog::error("http: Respond called more than once; extra answer dropped");
-        }
-    };
-    // Last-resort catch: a throwing handler costs one 500, not the server.
-    try {
-        state_.handler(std::move(out), std::move(respond));
-    } catch (const std::exception& e) {
-        spdlog::error("http: {}: request handler threw: {}", remote_, e.what());
-        pending->try_answer(HttpResponse::text(500, "internal error"));
-    } catch (...) {
-        spdlog::error("http: {}: request handler threw a non-exception", remote_);
-        pending->try_answer(HttpResponse::text(500, "internal error"));
-    }
-}
-
-void Session::send(HttpResponse r) {
-    if (phase_ != Phase::Handling) {
-        spdlog::error("http: {}: answer arrived for no pending request; dropped", remote_);
-        return;
-    }
-    phase_ = Phase::Writing;
-    if (r.status < 200 || r.status > 599) {
-        spdlog::error("http: {}: invalid status {} from handler; sending 500", remote_, r.status);
-        r = HttpResponse::text(500, "internal error");
-    }
-    res_ = {};
-    res_.result(static_cast<unsigned>(r.status));
-    res_.version(version_);
-    for (auto& [name, value] : r.headers) {
-        // A CR or LF would let a value forge headers or split the response.
-        if (name.find_first_of("\r\n:") != std::string::npos ||
-            value.find_first_of("\r\n") != std::string::npos) {
-            spdlog::error("http: response header '{}' has a line break; dropped", name);
-            continue;
-        }
-        res_.insert(name, value);
-    }
-    res_.set(http::field::server, "groupdesk");
-    res_.set(http::field::content_type, r.content_type);
-    if (r.status != 204 && r.status != 304) {
-        res_.content_length(r.body.size());
-        if (!head_) res_.body() = std::move(r.body);  // HEAD: the length of what GET would send
-    }
-    keep_alive_ = keep_alive_ && !state_.stopping.load();
-    res_.keep_alive(keep_alive_);
-    // The client must take the answer as fast as it must send a body.
-    stream_.expires_after(state_.options.limits.body_timeout);
-    http::async_write(stream_, res_,
-                      beast::bind_front_handler(&Session::on_write, shared_from_this()));
-}
-
-void Session::on_write(error_code ec, std::size_t) {
-    if (ec) {
-        spdlog::debug("http: {}: write failed: {}", remote_, ec.message());
-        return close();
-    }
-    res_.body().clear();
-    if (!keep_alive_) return linger();
-    wait_for_request();
-}
-
-void Session::linger() {
-    phase_ = Phase::Closing;
-    error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    buffer_.clear();
-    stream_.expires_after(kLingerTime);
-    on_linger(ec, 0);
-}
-
-void Session::on_linger(error_code ec, std::size_t n) {
-    lingered_ += n;
-    if (ec || lingered_ > kLingerBytes) return close();
-    stream_.async_read_some(buffer_.prepare(kReadChunk),
-                            beast::bind_front_handler(&Session::on_linger, shared_from_this()));
-}
-
-void ServerState::add(const std::shared_ptr<Session>& s) {
-    std::lock_guard lock(mutex);
-    sessions.emplace(s.get(), s);
-}
-
-void ServerState::remove(Session* s) {
-    std::lock_guard lock(mutex);
-    sessions.erase(s);
-}
-
-void ServerState::close_idle_sessions() {
-    std::vector<std::shared_ptr<Session>> live;
-    {
-        std::lock_guard lock(mutex);
-        live.reserve(sessions.size());
-        for (auto& [ptr, weak] : sessions) {
-            if (auto s = weak.lock()) live.push_back(std::move(s));
-        }
-    }
-    for (auto& s : live) s->stop_if_idle();
-}
 
 class Listener : public std::enable_shared_from_this<Listener> {
 public:
@@ -439,7 +69,9 @@ private:
     void accept() {
         if (!acceptor_.is_open()) return;
         acceptor_.async_accept(net::make_strand(ioc_),
-                               beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+                               [self = shared_from_this()](error_code ec, tcp::socket socket) {
+                                   self->on_accept(ec, std::move(socket));
+                               });
     }
 
     void on_accept(error_code ec, tcp::socket socket) {
@@ -453,7 +85,7 @@ private:
         // Over the limit a connection is still accepted, answered 503 and closed: the client
         // learns at once that we are busy instead of waiting in the kernel's backlog.
         bool reject = state_.connections.load() >= state_.options.limits.max_connections;
-        std::make_shared<Session>(std::move(socket), state_, reject)->start();
+        details::start_session(std::move(socket), state_, reject);
         accept();
     }
 

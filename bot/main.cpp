@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bot/app.h"
+#include "bot/logging.h"
 #include "config/config_loader.h"
 
 namespace {
@@ -82,8 +83,7 @@ int serve(const std::string& path) {
     LoadResult result = load(path);
     if (!result.config) return print_errors(result);
     const auto& config = *result.config;
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
-    spdlog::set_level(spdlog::level::from_str(config.log.level));
+    groupdesk::bot::setup_logging(config.log.level);
 
     // Block the signals before any thread starts, so that only the watcher receives them.
     sigset_t set = SignalWatcher::signals();
@@ -106,6 +106,7 @@ int serve(const std::string& path) {
     }
     app->reset();  // flushes pending records and closes the database
     spdlog::info("stopped");
+    groupdesk::bot::flush_logging();
     return 0;
 }
 

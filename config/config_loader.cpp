@@ -18,50 +18,17 @@
 #include <set>
 #include <utility>
 
+#include "config/details/channel_rules.h"
+
 namespace groupdesk::config {
 namespace {
 
 // Ordered, so that unknown keys are reported in the order they appear in the file.
 using Json = nlohmann::ordered_json;
-
-constexpr std::size_t kAesKeyLength = 43;     // WXBizMsgCrypt: 43 base64 chars → 32-byte key
-constexpr std::size_t kMaxTokenLength = 128;  // the consoles allow far less; this only bounds input
-constexpr std::size_t kMaxNameLength = 63;    // one URL path segment, also part of env var names
-constexpr const char* kEnvPrefix = "GROUPDESK_";
+using details::quote;
 
 std::string join(const std::string& prefix, std::string_view key) {
     return prefix.empty() ? std::string(key) : prefix + "." + std::string(key);
-}
-
-// A string as a JSON literal: quoted and escaped, so control characters cannot garble a message.
-// Used only for values that are not secrets.
-std::string quote(const std::string& s) { return Json(s).dump(); }
-
-bool is_lower_or_digit(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-bool is_alnum(char c) { return is_lower_or_digit(c) || (c >= 'A' && c <= 'Z'); }
-bool is_visible_ascii(char c) { return c > 0x20 && c < 0x7f; }
-
-bool valid_name(std::string_view s) {
-    if (s.empty() || s.size() > kMaxNameLength || !is_lower_or_digit(s[0])) return false;
-    return std::all_of(s.begin() + 1, s.end(),
-                       [](char c) { return is_lower_or_digit(c) || c == '_' || c == '-'; });
-}
-
-// Upper case, '-' → '_': "corp-app" → "CORP_APP".
-std::string env_part(std::string_view s) {
-    std::string out;
-    for (char c : s) out += c == '-' ? '_' : (c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c);
-    return out;
-}
-
-// "corp-app" → "GROUPDESK_CORP_APP_"
-std::string env_prefix(std::string_view name) { return kEnvPrefix + env_part(name) + "_"; }
-
-std::optional<ChannelKind> parse_kind(std::string_view s) {
-    if (s == "wecom") return ChannelKind::WeCom;
-    if (s == "mp") return ChannelKind::Mp;
-    if (s == "aibot") return ChannelKind::AiBot;
-    return std::nullopt;
 }
 
 // "line L, column C" of the last character nlohmann read (its `byte` counts characters read, so
@@ -138,14 +105,10 @@ Origins apply_env_overrides(Json& root, const EnvLookup& env) {
         Json& channel = channels[i];
         if (!channel.is_object() || !channel.contains("name")) continue;
         const Json& name = channel["name"];
-        if (!name.is_string() || !valid_name(name.get<std::string>())) continue;
-        const std::string prefix = env_prefix(name.get<std::string>());
-        for (const char* field : {"token", "encoding_aes_key", "secret"}) {
-            const std::string variable = prefix + env_part(field);
-            std::optional<std::string> value = env(variable);
-            if (!value || value->empty()) continue;
-            channel[field] = std::move(*value);
-            origins["channels[" + std::to_string(i) + "]." + field] = variable;
+        if (!name.is_string()) continue;
+        for (auto& o : details::env_overrides(name.get<std::string>(), env)) {
+            channel[o.field] = std::move(o.value);
+            origins["channels[" + std::to_string(i) + "]." + o.field] = std::move(o.variable);
         }
     }
     return origins;
@@ -221,8 +184,7 @@ private:
     std::string source_;
     Origins origins_;
     std::vector<std::string> errors_;
-    std::map<std::string, std::string> names_;     // name → path of the channel that has it
-    std::map<std::string, std::string> prefixes_;  // env prefix → path of the channel that has it
+    details::ChannelChecker channels_;
 };
 
 Config Checker::read(const Json& root) {
@@ -296,87 +258,21 @@ void Checker::read_channels(const Json& root, Config& config) {
     }
 }
 
+// Reads the channel's fields as they are; judging them is channel_rules' job.
 Channel Checker::read_channel(const Json& obj, const std::string& path) {
     check_keys(obj, path, {"name", "kind", "token", "encoding_aes_key", "receive_id", "secret"});
-    Channel channel;
-
-    const auto name = string(&obj, "name", path);
-    if (!obj.contains("name")) fail(join(path, "name"), "is required");
-    if (name && !valid_name(*name)) {
-        fail(join(path, "name"), "must match ^[a-z0-9][a-z0-9_-]{0,62}$, got " + quote(*name));
-    } else if (name) {
-        channel.name = *name;
-        if (const auto [it, fresh] = names_.emplace(*name, path); !fresh) {
-            fail(join(path, "name"), quote(*name) + " is already used by " + it->second);
-        } else if (const auto [at, unique] = prefixes_.emplace(env_prefix(*name), path); !unique) {
-            fail(join(path, "name"), quote(*name) + " has the same environment prefix " +
-                                         at->first + " as " + at->second);
-        }
-    }
-
-    // A missing secret may be meant to come from the environment: name the variable.
-    const std::string prefix = name && valid_name(*name) ? env_prefix(*name) : "";
-    auto or_env = [&prefix](const char* field) {
-        return prefix.empty() ? "" : " (in the file or as " + prefix + env_part(field) + ")";
+    auto field = [&obj](const char* key) {
+        details::StringField f;
+        f.present = obj.contains(key);
+        if (f.present && obj[key].is_string()) f.value = obj[key].get<std::string>();
+        return f;
     };
-
-    std::optional<ChannelKind> kind;
-    if (auto text = string(&obj, "kind", path)) {
-        kind = parse_kind(*text);
-        if (!kind) fail(join(path, "kind"), "must be one of wecom, mp, aibot, got " + quote(*text));
-    } else if (!obj.contains("kind")) {
-        fail(join(path, "kind"), "is required");
-    }
-    if (kind) channel.kind = *kind;
-
-    // Secrets: only their length may appear in a message.
-    const std::string token_path = join(path, "token");
-    if (auto token = string(&obj, "token", path)) {
-        if (token->empty() || token->size() > kMaxTokenLength) {
-            fail(token_path, "must be 1 to 128 characters, got " + std::to_string(token->size()));
-        } else if (!std::all_of(token->begin(), token->end(), is_visible_ascii)) {
-            fail(token_path, "must be printable ASCII without whitespace");
-        }
-        channel.token = std::move(*token);
-    } else if (!obj.contains("token")) {
-        fail(token_path, "is required" + or_env("token"));
-    }
-
-    const std::string key_path = join(path, "encoding_aes_key");
-    const auto key = string(&obj, "encoding_aes_key", path);
-    if (key && !key->empty()) {
-        if (key->size() != kAesKeyLength) {
-            fail(key_path, "must be 43 characters, got " + std::to_string(key->size()));
-        } else if (!std::all_of(key->begin(), key->end(), is_alnum)) {
-            fail(key_path, "must contain only A-Z, a-z and 0-9");
-        }
-        channel.encoding_aes_key = *key;
-    } else if (key && kind && *kind != ChannelKind::Mp) {
-        fail(key_path, "must be 43 characters, got 0");
-    } else if (!obj.contains("encoding_aes_key") && kind && *kind != ChannelKind::Mp) {
-        fail(key_path,
-             "is required for kind " + std::string(to_string(*kind)) + or_env("encoding_aes_key"));
-    }
-
-    const std::string id_path = join(path, "receive_id");
-    const auto receive_id = string(&obj, "receive_id", path);
-    const bool needs_id =
-        kind == ChannelKind::WeCom || (kind == ChannelKind::Mp && key && !key->empty());
-    const std::string why =
-        kind == ChannelKind::WeCom ? "for kind wecom" : "when encoding_aes_key is set";
-    if (receive_id && kind == ChannelKind::AiBot && !receive_id->empty()) {
-        fail(id_path, "must be absent or \"\": the AI bot's receive id is always empty");
-    } else if (receive_id && needs_id && receive_id->empty()) {
-        fail(id_path, "must not be empty " + why);
-    } else if (receive_id &&
-               !std::all_of(receive_id->begin(), receive_id->end(), is_visible_ascii)) {
-        fail(id_path, "must be printable ASCII without whitespace");
-    } else if (!obj.contains("receive_id") && needs_id) {
-        fail(id_path, "is required " + why);
-    }
-    if (receive_id && kind != ChannelKind::AiBot) channel.receive_id = *receive_id;
-
-    if (auto secret = string(&obj, "secret", path)) channel.secret = *secret;
+    const details::ChannelFields fields{field("name"),       field("kind"),
+                                        field("token"),      field("encoding_aes_key"),
+                                        field("receive_id"), field("secret")};
+    std::vector<details::Problem> problems;
+    Channel channel = channels_.check(fields, path, problems);
+    for (const auto& problem : problems) fail(problem.path, problem.message);
     return channel;
 }
 

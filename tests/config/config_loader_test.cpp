@@ -1,4 +1,5 @@
-// Tests for the config loader: the shipped example, defaults, every validation rule, env overrides.
+// Tests for the config loader: the shipped example, defaults, top-level rules, syntax errors
+// and reading files.
 #include "config/config_loader.h"
 
 #include <gmock/gmock.h>
@@ -7,35 +8,33 @@
 
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <sstream>
 #include <string>
-#include <vector>
+
+#include "tests/config/config_test_support.h"
 
 namespace groupdesk::config {
 namespace {
 
+using test::expect_single_errors;
+using test::kAppId;
+using test::kBotKey;
+using test::kBotToken;
+using test::kCorpId;
+using test::kGoodChannel;
+using test::kMpKey;
+using test::kMpToken;
+using test::kWeComKey;
+using test::kWeComToken;
+using test::load;
+using test::no_env;
+using test::with_channels;
+using test::with_top;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using ::testing::Not;
 
 const std::string kExamplePath = GROUPDESK_SOURCE_DIR "/config/groupdesk.example.json";
-
-// The demo channel values of the "channels" section of tests/data/vectors.json.
-constexpr const char* kWeComToken = "GroupDeskWeComToken2026";
-constexpr const char* kWeComKey = "lKRAqMwOrg1RbhWggwIFK0PAQ479hMozW3haoCZqB8E";
-constexpr const char* kCorpId = "ww3f8a2b1c4d5e6f70";
-constexpr const char* kMpToken = "GroupDeskMpToken2026";
-constexpr const char* kMpKey = "3nVrx2zzilnhlUG6WX3yAQeuVrTJTdSZaDMfgq9gOOk";
-constexpr const char* kAppId = "wx8b2c4d6e8f0a1b3c";
-constexpr const char* kBotToken = "GroupDeskBotToken2026";
-constexpr const char* kBotKey = "NNjFicuyDfOU7ZsVwORSCvVE3KuLtbAbzG71yDjDFKM";
-
-// A valid wecom channel, for documents that test something else.
-const std::string kGoodChannel =
-    R"({"name": "corp-app", "kind": "wecom", "token": "tok", "receive_id": "ww1",
-        "encoding_aes_key": "lKRAqMwOrg1RbhWggwIFK0PAQ479hMozW3haoCZqB8E"})";
 
 std::string read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -43,37 +42,6 @@ std::string read_text(const std::string& path) {
     out << in.rdbuf();
     return out.str();
 }
-
-EnvLookup no_env() {
-    return [](const std::string&) { return std::optional<std::string>(); };
-}
-
-// A fake environment; `asked` (if given) records every name looked up.
-EnvLookup fake_env(std::map<std::string, std::string> vars,
-                   std::vector<std::string>* asked = nullptr) {
-    return [vars = std::move(vars), asked](const std::string& name) -> std::optional<std::string> {
-        if (asked != nullptr) asked->push_back(name);
-        const auto it = vars.find(name);
-        if (it == vars.end()) return std::nullopt;
-        return it->second;
-    };
-}
-
-LoadResult load(const std::string& text, const EnvLookup& env = no_env()) {
-    return load_config_text(text, "test.json", env);
-}
-
-// A document with these extra top-level members and one good channel.
-std::string with_top(const std::string& members) {
-    return "{" + members + ", \"channels\": [" + kGoodChannel + "]}";
-}
-
-// A document with only these channels.
-std::string with_channels(const std::string& channels) {
-    return "{\"channels\": [" + channels + "]}";
-}
-
-std::string key_of(char c, std::size_t n = 43) { return std::string(n, c); }
 
 void expect_example(const LoadResult& result, const std::string& source) {
     ASSERT_THAT(result.errors, IsEmpty());
@@ -168,40 +136,6 @@ TEST(ConfigLoader, PartialSectionsKeepTheOtherDefaultsAndBoundsAreInclusive) {
     EXPECT_EQ(c.log.level, "trace");
 }
 
-TEST(ConfigLoader, PlaintextMpChannelNeedsNoKeyNorReceiveId) {
-    const LoadResult result = load(with_channels(
-        R"({"name": "oa", "kind": "mp", "token": "t"},
-           {"name": "oa2", "kind": "mp", "token": "t", "encoding_aes_key": "", "receive_id": "wx1"},
-           {"name": "bot", "kind": "aibot", "token": "t", "receive_id": "",
-            "encoding_aes_key": ")" +
-        key_of('b') + R"("},
-           {"name": "a_b-9", "kind": "wecom", "token": "t", "receive_id": "ww1", "secret": "s",
-            "encoding_aes_key": ")" +
-        key_of('c') + R"("})"));
-    ASSERT_THAT(result.errors, IsEmpty());
-    const Config& c = *result.config;
-    EXPECT_FALSE(c.channels[0].encrypted());
-    EXPECT_FALSE(c.channels[1].encrypted());
-    EXPECT_EQ(c.channels[1].receive_id, "wx1");
-    EXPECT_TRUE(c.channels[2].encrypted());
-    EXPECT_EQ(c.channels[3].secret, "s");
-}
-
-// One rule broken per document; the loader must report exactly this message.
-struct Case {
-    std::string json;
-    std::string error;  // without the "test.json: " prefix
-};
-
-void expect_single_errors(const std::vector<Case>& cases) {
-    for (const Case& c : cases) {
-        SCOPED_TRACE(c.json);
-        const LoadResult result = load(c.json);
-        EXPECT_THAT(result.errors, ElementsAre("test.json: " + c.error));
-        EXPECT_FALSE(result.config.has_value());
-    }
-}
-
 TEST(ConfigLoader, TopLevelRules) {
     expect_single_errors({
         {with_top(R"("listen": {"port": "80"})"), "listen.port: must be an integer"},
@@ -254,81 +188,6 @@ TEST(ConfigLoader, TopLevelRules) {
     });
 }
 
-TEST(ConfigLoader, ChannelRules) {
-    const std::string key = key_of('k');
-    auto ch = [&key](const std::string& members) {
-        return with_channels(R"({"token": "t", )" + members + "}");
-    };
-    const std::string wecom = R"("name": "w", "kind": "wecom", )";
-    const std::string with_key = R"("encoding_aes_key": ")" + key + R"(", )";
-    expect_single_errors({
-        {ch(R"("name": "b", "kind": "aibot", )" + with_key + R"("name2": "x")"),
-         "channels[0].name2: unknown key"},
-        {ch(R"("kind": "mp")"), "channels[0].name: is required"},
-        {ch(R"("name": 7, "kind": "mp")"), "channels[0].name: must be a string"},
-        {ch(R"("name": "Corp", "kind": "mp")"),
-         "channels[0].name: must match ^[a-z0-9][a-z0-9_-]{0,62}$, got \"Corp\""},
-        {ch(R"("name": "-a", "kind": "mp")"),
-         "channels[0].name: must match ^[a-z0-9][a-z0-9_-]{0,62}$, got \"-a\""},
-        {ch(R"("name": "a/b", "kind": "mp")"),
-         "channels[0].name: must match ^[a-z0-9][a-z0-9_-]{0,62}$, got \"a/b\""},
-        {ch(R"("name": ")" + std::string(64, 'a') + R"(", "kind": "mp")"),
-         "channels[0].name: must match ^[a-z0-9][a-z0-9_-]{0,62}$, got \"" + std::string(64, 'a') +
-             "\""},
-        {with_channels(R"({"name": "a-b", "kind": "mp", "token": "t"},
-                          {"name": "a-b", "kind": "mp", "token": "t"})"),
-         "channels[1].name: \"a-b\" is already used by channels[0]"},
-        {with_channels(R"({"name": "a-b", "kind": "mp", "token": "t"},
-                          {"name": "a_b", "kind": "mp", "token": "t"})"),
-         "channels[1].name: \"a_b\" has the same environment prefix GROUPDESK_A_B_ as channels[0]"},
-        {ch(R"("name": "m")"), "channels[0].kind: is required"},
-        {ch(R"("name": "m", "kind": "wxwork")"),
-         "channels[0].kind: must be one of wecom, mp, aibot, got \"wxwork\""},
-        {with_channels(R"({"name": "m", "kind": "mp"})"),
-         "channels[0].token: is required (in the file or as GROUPDESK_M_TOKEN)"},
-        {with_channels(R"({"name": "m", "kind": "mp", "token": 5})"),
-         "channels[0].token: must be a string"},
-        {with_channels(R"({"name": "m", "kind": "mp", "token": ""})"),
-         "channels[0].token: must be 1 to 128 characters, got 0"},
-        {with_channels(R"({"name": "m", "kind": "mp", "token": ")" + std::string(129, 't') + "\"}"),
-         "channels[0].token: must be 1 to 128 characters, got 129"},
-        {with_channels(R"({"name": "m", "kind": "mp", "token": "a b"})"),
-         "channels[0].token: must be printable ASCII without whitespace"},
-        {with_channels(R"({"name": "m", "kind": "mp", "token": "tök"})"),
-         "channels[0].token: must be printable ASCII without whitespace"},
-        {ch(wecom + R"("receive_id": "ww1")"),
-         "channels[0].encoding_aes_key: is required for kind wecom (in the file or as "
-         "GROUPDESK_W_ENCODING_AES_KEY)"},
-        {ch(R"("name": "b", "kind": "aibot")"),
-         "channels[0].encoding_aes_key: is required for kind aibot (in the file or as "
-         "GROUPDESK_B_ENCODING_AES_KEY)"},
-        {ch(wecom + R"("receive_id": "ww1", "encoding_aes_key": ")" + key_of('k', 42) + "\""),
-         "channels[0].encoding_aes_key: must be 43 characters, got 42"},
-        {ch(wecom + R"("receive_id": "ww1", "encoding_aes_key": "")"),
-         "channels[0].encoding_aes_key: must be 43 characters, got 0"},
-        {ch(wecom + R"("receive_id": "ww1", "encoding_aes_key": ")" + key_of('k', 42) + "+\""),
-         "channels[0].encoding_aes_key: must contain only A-Z, a-z and 0-9"},
-        {ch(R"("name": "m", "kind": "mp", "encoding_aes_key": 43)"),
-         "channels[0].encoding_aes_key: must be a string"},
-        {ch(wecom + with_key + R"("secret": "s")"),
-         "channels[0].receive_id: is required for kind wecom"},
-        {ch(wecom + with_key + R"("receive_id": "")"),
-         "channels[0].receive_id: must not be empty for kind wecom"},
-        {ch(wecom + with_key + R"("receive_id": "ww 1")"),
-         "channels[0].receive_id: must be printable ASCII without whitespace"},
-        {ch(wecom + with_key + R"("receive_id": 1)"), "channels[0].receive_id: must be a string"},
-        {ch(R"("name": "m", "kind": "mp", )" + with_key + R"("secret": "s")"),
-         "channels[0].receive_id: is required when encoding_aes_key is set"},
-        {ch(R"("name": "m", "kind": "mp", )" + with_key + R"("receive_id": "")"),
-         "channels[0].receive_id: must not be empty when encoding_aes_key is set"},
-        {ch(R"("name": "b", "kind": "aibot", )" + with_key + R"("receive_id": "ww1")"),
-         "channels[0].receive_id: must be absent or \"\": the AI bot's receive id is always "
-         "empty"},
-        {ch(R"("name": "m", "kind": "mp", "secret": 1)"), "channels[0].secret: must be a string"},
-        {ch(R"("name": "m", "kind": "mp", "token": "u")"), "channels[0].token: duplicate key"},
-    });
-}
-
 TEST(ConfigLoader, ReportsEveryErrorNotJustTheFirst) {
     const LoadResult result = load(R"({
         "listen": {"port": 99999, "adress": "0.0.0.0"},
@@ -352,85 +211,6 @@ TEST(ConfigLoader, ReportsEveryErrorNotJustTheFirst) {
             "test.json: channels[2].name: must match ^[a-z0-9][a-z0-9_-]{0,62}$, got \"Bad Name\"",
             "test.json: channels[2].receive_id: must be absent or \"\": the AI bot's receive id "
             "is always empty"));
-}
-
-// The wecom demo channel with some fields left out, for the override tests.
-std::string corp_app(const std::string& members) {
-    return with_channels(R"({"name": "corp-app", "kind": "wecom", "receive_id": "ww1")" + members +
-                         "}");
-}
-
-TEST(ConfigLoader, EnvOverridesFillAndReplaceSecrets) {
-    std::vector<std::string> asked;
-    const LoadResult result = load(corp_app(R"(, "token": "FileToken")"),
-                                   fake_env({{"GROUPDESK_CORP_APP_TOKEN", "EnvToken"},
-                                             {"GROUPDESK_CORP_APP_ENCODING_AES_KEY", kWeComKey},
-                                             {"GROUPDESK_CORP_APP_SECRET", "EnvSecret"}},
-                                            &asked));
-    ASSERT_THAT(result.errors, IsEmpty());
-    const Channel& c = result.config->channels[0];
-    EXPECT_EQ(c.token, "EnvToken");            // replaced
-    EXPECT_EQ(c.encoding_aes_key, kWeComKey);  // filled
-    EXPECT_EQ(c.secret, "EnvSecret");          // filled
-    EXPECT_THAT(asked,
-                ElementsAre("GROUPDESK_CORP_APP_TOKEN", "GROUPDESK_CORP_APP_ENCODING_AES_KEY",
-                            "GROUPDESK_CORP_APP_SECRET"));
-}
-
-TEST(ConfigLoader, EnvOverrideReplacesAFileSecretAndEmptyVariablesAreIgnored) {
-    const std::string file = R"(, "token": "FileToken", "secret": "FileSecret", )"
-                             R"("encoding_aes_key": ")" +
-                             key_of('f') + "\"";
-    const LoadResult result =
-        load(corp_app(file),
-             fake_env({{"GROUPDESK_CORP_APP_SECRET", "New"}, {"GROUPDESK_CORP_APP_TOKEN", ""}}));
-    ASSERT_THAT(result.errors, IsEmpty());
-    EXPECT_EQ(result.config->channels[0].secret, "New");
-    EXPECT_EQ(result.config->channels[0].token, "FileToken");
-    EXPECT_EQ(result.config->channels[0].encoding_aes_key, key_of('f'));
-    // Overrides belong to one channel only, and a missing lookup function means no overrides.
-    EXPECT_THAT(load(corp_app(file), fake_env({{"GROUPDESK_OTHER_SECRET", "x"}}))
-                    .config->channels[0]
-                    .secret,
-                "FileSecret");
-    EXPECT_THAT(load(corp_app(file), EnvLookup{}).errors, IsEmpty());
-}
-
-TEST(ConfigLoader, AnOverriddenValueIsCheckedAndNamedButNeverShown) {
-    const std::string bad_key = "SecretKeyValue42chars" + std::string(21, 'x');
-    const LoadResult result =
-        load(corp_app(""), fake_env({{"GROUPDESK_CORP_APP_TOKEN", "Secret Token Value"},
-                                     {"GROUPDESK_CORP_APP_ENCODING_AES_KEY", bad_key}}));
-    EXPECT_THAT(result.errors,
-                ElementsAre("test.json: channels[0].token: must be printable ASCII without "
-                            "whitespace (from GROUPDESK_CORP_APP_TOKEN)",
-                            "test.json: channels[0].encoding_aes_key: must be 43 characters, got "
-                            "42 (from GROUPDESK_CORP_APP_ENCODING_AES_KEY)"));
-}
-
-TEST(ConfigLoader, SecretValuesNeverAppearInErrors) {
-    const std::vector<std::string> secrets = {"TopSecretTokenValue", "TopSecretKeyValue",
-                                              "TopSecretAppSecret", "EnvSecretValue"};
-    std::vector<std::string> errors;
-    auto collect = [&errors](const LoadResult& r) {
-        errors.insert(errors.end(), r.errors.begin(), r.errors.end());
-    };
-    // Wrong length, wrong characters, wrong type, an unknown key next to them, a duplicate.
-    collect(load(with_channels(R"({"name": "a", "kind": "wecom", "token": "TopSecretTokenValue ",
-        "encoding_aes_key": "TopSecretKeyValue", "secret": "TopSecretAppSecret", "x": 1})")));
-    collect(load(with_channels(R"({"name": "a", "kind": "aibot", "token": "TopSecretTokenValue",
-        "token": "TopSecretTokenValue",
-        "encoding_aes_key": "TopSecretKeyValue++++++++++++++++++++++++++"})")));
-    collect(load(corp_app(R"(, "token": ["TopSecretTokenValue"])"),
-                 fake_env({{"GROUPDESK_CORP_APP_ENCODING_AES_KEY", "EnvSecretValue"},
-                           {"GROUPDESK_CORP_APP_SECRET", "EnvSecretValue"}})));
-    // A syntax error inside a secret string: the parser's "last read" text must not leak.
-    collect(load(R"({"channels": [{"token": "TopSecretTokenValue\q"}]})"));
-    collect(load("{\"channels\": [{\"secret\": \"TopSecretAppSecret\n\"}]}"));
-    ASSERT_GE(errors.size(), 8u);
-    for (const std::string& error : errors) {
-        for (const std::string& secret : secrets) EXPECT_THAT(error, Not(HasSubstr(secret)));
-    }
 }
 
 TEST(ConfigLoader, SyntaxErrorsReportLineAndColumn) {
@@ -472,13 +252,6 @@ TEST_F(ConfigFile, UnreadableFile) {
     const std::string dir = std::filesystem::temp_directory_path().string();
     EXPECT_THAT(load_config_file(dir, no_env()).errors,
                 ElementsAre(dir + ": cannot read: Is a directory"));
-}
-
-TEST(ConfigLoader, ProcessEnvironmentReadsGetenv) {
-    const EnvLookup env = process_environment();
-    EXPECT_EQ(env("GROUPDESK_SURELY_UNSET_VARIABLE_FOR_TEST"), std::nullopt);
-    const char* path = std::getenv("PATH");
-    EXPECT_EQ(env("PATH"), path == nullptr ? std::nullopt : std::optional<std::string>(path));
 }
 
 }  // namespace

@@ -1,0 +1,150 @@
+// Tests of HttpServer over real sockets on 127.0.0.1: what protects it: size limits, header, body
+// and idle timeouts, the connection limit, graceful stop and start failures.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/bot/http_test_support.h"
+
+namespace groupdesk::bot {
+namespace {
+
+using namespace http_test;
+
+TEST(HttpServerTest, IncompleteHeadersAreCutOffAfterTheHeaderTimeout) {
+    config::HttpLimits limits;
+    limits.header_timeout = std::chrono::seconds(1);
+    RunningServer srv(echo_target(), limits);
+    ASSERT_TRUE(srv.started());
+    Client slow(srv.port());
+    ASSERT_FALSE(slow.send_raw("GET / HTTP/1.1\r\nHost: x\r\n"));
+    EXPECT_TRUE(closed_by_server(slow.wait_closed()));
+}
+
+TEST(HttpServerTest, SlowBodiesAndIdleKeepAliveConnectionsAreClosed) {
+    config::HttpLimits limits;
+    limits.body_timeout = std::chrono::seconds(1);
+    limits.idle_timeout = std::chrono::seconds(1);
+    RunningServer srv(echo_target(), limits);
+    ASSERT_TRUE(srv.started());
+    Client slow_body(srv.port());
+    ASSERT_FALSE(slow_body.send_raw("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab"));
+    Client idle(srv.port());
+    ASSERT_EQ(idle.exchange(make_request(http::verb::get, "/")).result_int(), 200);
+    EXPECT_TRUE(closed_by_server(slow_body.wait_closed()));
+    EXPECT_TRUE(closed_by_server(idle.wait_closed()));
+}
+
+TEST(HttpServerTest, ManyIdleAndSlowConnectionsDoNotDelayARequest) {
+    RunningServer srv(echo_target(), {}, 1);
+    ASSERT_TRUE(srv.started());
+    net::io_context ioc;
+    std::vector<tcp::socket> idle;
+    const tcp::endpoint ep(net::ip::make_address("127.0.0.1"), srv.port());
+    for (int i = 0; i < 200; ++i) {
+        idle.emplace_back(ioc).connect(ep);
+        // Half say nothing; half start a request and never finish it.
+        if (i % 2) net::write(idle.back(), net::buffer(std::string("GET /slow HTTP/1.1\r\nHo")));
+    }
+    Client client(srv.port());
+    auto res = client.exchange(make_request(http::verb::get, "/fast"));
+    EXPECT_EQ(res.result_int(), 200);
+    EXPECT_EQ(res.body(), "GET /fast");
+    for (auto& s : idle) s.close();
+}
+
+TEST(HttpServerTest, ConnectionsBeyondTheLimitGet503) {
+    config::HttpLimits limits;
+    limits.max_connections = 2;
+    RunningServer srv(echo_target(), limits);
+    ASSERT_TRUE(srv.started());
+    Client a(srv.port());
+    Client b(srv.port());
+    // A served request proves the server counts the connection.
+    ASSERT_EQ(a.exchange(make_request(http::verb::get, "/a")).result_int(), 200);
+    ASSERT_EQ(b.exchange(make_request(http::verb::get, "/b")).result_int(), 200);
+
+    Client c(srv.port());
+    auto busy = c.exchange(make_request(http::verb::get, "/c"));
+    EXPECT_EQ(busy.result_int(), 503);
+    EXPECT_TRUE(closed_by_server(c.wait_closed()));
+    EXPECT_EQ(a.exchange(make_request(http::verb::get, "/a2")).result_int(), 200);
+
+    // Once a connection goes, a new one is served. The server learns of the close on its own
+    // schedule, so try again (a bounded number of times) until it has.
+    a.close();
+    int status = 0;
+    for (int attempt = 0; attempt < 2000 && status != 200; ++attempt) {
+        Client d(srv.port());
+        status = d.exchange(make_request(http::verb::get, "/d")).result_int();
+        if (status != 200) {
+            EXPECT_EQ(status, 503);
+        }
+    }
+    EXPECT_EQ(status, 200);
+}
+
+TEST(HttpServerTest, StopClosesIdleConnectionsAndAnswersInFlightRequests) {
+    std::promise<Respond> held;
+    RunningServer srv([&](HttpRequest req, Respond respond) {
+        if (req.target == "/slow") return held.set_value(std::move(respond));
+        respond(HttpResponse::text(200, "quick"));
+    });
+    ASSERT_TRUE(srv.started());
+    const auto port = srv.port();
+    Client idle(port);
+    ASSERT_EQ(idle.exchange(make_request(http::verb::get, "/warm")).result_int(), 200);
+    Client busy(port);
+    ASSERT_FALSE(busy.send(make_request(http::verb::get, "/slow")));
+    Respond respond = held.get_future().get();
+
+    srv.server().stop();
+    srv.server().stop();  // idempotent
+    EXPECT_TRUE(closed_by_server(idle.wait_closed()));
+
+    respond(HttpResponse::text(200, "answered after stop"));
+    http::response<http::string_body> res;
+    ASSERT_FALSE(busy.read(res));
+    EXPECT_EQ(res.result_int(), 200);
+    EXPECT_EQ(res.body(), "answered after stop");
+    EXPECT_FALSE(res.keep_alive());
+    EXPECT_TRUE(closed_by_server(busy.wait_closed()));
+
+    busy.close();
+    srv.join();  // run() returns
+    Client late(port);
+    EXPECT_TRUE(late.connect_error());
+}
+
+TEST(HttpServerTest, StopBeforeAnyConnectionMakesRunReturn) {
+    RunningServer srv(echo_target(), {}, 3);
+    ASSERT_TRUE(srv.started());
+    srv.join();
+    SUCCEED();
+}
+
+TEST(HttpServerTest, StartFailsWhenThePortIsTakenOrTheAddressIsBad) {
+    RunningServer first(echo_target());
+    ASSERT_TRUE(first.started());
+
+    HttpServer second(HttpServerOptions{"127.0.0.1", first.port(), 1, {}}, echo_target());
+    Status taken = second.start();
+    ASSERT_FALSE(taken.ok());
+    EXPECT_EQ(taken.error().code, ErrorCode::Unavailable);
+    EXPECT_NE(taken.error().message.find("bind"), std::string::npos) << taken.error().message;
+
+    HttpServer third(HttpServerOptions{"not-an-address", 0, 1, {}}, echo_target());
+    Status bad = third.start();
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error().code, ErrorCode::Unavailable);
+}
+
+}  // namespace
+}  // namespace groupdesk::bot
