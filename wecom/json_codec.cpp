@@ -157,8 +157,7 @@ MessageBody decode_body(const Json& root, const std::string& msg_type) {
     if (msg_type == "voice")
         return VoiceBody{std::string(), std::string(), string_at(p, "content")};
     if (msg_type == "file") return FileBody{string_at(p, "url")};
-    // VideoBody has no url member; the download url is what identifies the media here.
-    if (msg_type == "video") return VideoBody{string_at(p, "url"), std::string(), false};
+    if (msg_type == "video") return VideoBody{{}, {}, false, string_at(p, "url")};
     if (msg_type == "mixed") {
         MixedBody body;
         const Json* items = member(p, "msg_item");
@@ -206,6 +205,14 @@ Result<InboundMessage> decode(std::string_view text) {
     if (!create_time) return invalid("malformed create_time");
     msg.create_time = *create_time;
     msg.body = decode_body(root, msg.msg_type);
+    if (const Json* quote = member(root, "quote"); quote != nullptr && quote->is_object()) {
+        std::string quoted_type = string_at(*quote, "msgtype");
+        // Only messages are quoted; an event or a nested quote would be malformed.
+        if (!quoted_type.empty() && quoted_type != "event") {
+            MessageBody quoted_body = decode_body(*quote, quoted_type);
+            msg.quote = QuotedMessage{std::move(quoted_type), std::move(quoted_body)};
+        }
+    }
     return msg;
 }
 

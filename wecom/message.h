@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -30,6 +31,7 @@ struct VideoBody {
     std::string media_id;
     std::string thumb_media_id;
     bool short_video = false;  // OA "shortvideo"
+    std::string url;           // AI bot: the download URL (valid minutes, encrypted)
 };
 struct LocationBody {
     double latitude = 0;   // Location_X
@@ -67,6 +69,11 @@ struct UnknownBody {};
 using MessageBody = std::variant<TextBody, ImageBody, VoiceBody, VideoBody, LocationBody, LinkBody,
                                  FileBody, MixedBody, EventBody, UnknownBody>;
 
+struct QuotedMessage {
+    std::string msg_type;
+    MessageBody body;
+};
+
 struct InboundMessage {
     config::ChannelKind kind = config::ChannelKind::WeCom;
     std::string msg_type;     // MsgType / msgtype as received
@@ -79,6 +86,9 @@ struct InboundMessage {
     std::int64_t create_time = 0;  // seconds; 0 when the AI bot leaves it out
     std::string response_url;      // AI bot one-shot active-reply URL
     MessageBody body;
+    // AI bot: the message the sender quoted (text, image, mixed, voice or file), e.g. a
+    // customer's question an agent forwards to the assistant.
+    std::optional<QuotedMessage> quote;
 
     bool is_event() const { return std::holds_alternative<EventBody>(body); }
 };

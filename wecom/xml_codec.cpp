@@ -131,7 +131,7 @@ Result<MessageBody> decode_body(const tinyxml2::XMLElement& root, const std::str
     if (msg_type == "video" || msg_type == "shortvideo") {
         return MessageBody{VideoBody{child_text_or_empty(root, "MediaId"),
                                      child_text_or_empty(root, "ThumbMediaId"),
-                                     msg_type == "shortvideo"}};
+                                     msg_type == "shortvideo", std::string()}};
     }
     if (msg_type == "location") {
         LocationBody body;

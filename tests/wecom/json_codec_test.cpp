@@ -231,7 +231,8 @@ TEST(JsonCodec, DecodesEveryMessageType) {
     EXPECT_EQ(std::get<FileBody>(m->body).url, "https://f");
     m = decode(R"("msgtype":"video","video":{"url":"https://v"}})");
     ASSERT_TRUE(m.ok());
-    EXPECT_TRUE(std::holds_alternative<VideoBody>(m->body));
+    EXPECT_EQ(std::get<VideoBody>(m->body).url, "https://v");
+    EXPECT_EQ(std::get<VideoBody>(m->body).media_id, "");
     m = decode(
         R"("msgtype":"mixed","mixed":{"msg_item":[{"msgtype":"text","text":{"content":"a"}},)"
         R"({"msgtype":"image","image":{"url":"https://i"}},{"msgtype":"emoji"}]}})");
@@ -245,6 +246,44 @@ TEST(JsonCodec, DecodesEveryMessageType) {
     m = decode(R"("msgtype":"something_new","something_new":{}})");
     ASSERT_TRUE(m.ok());
     EXPECT_TRUE(std::holds_alternative<UnknownBody>(m->body));
+}
+
+TEST(JsonCodec, QuotedMessageIsDecodedWithItsOwnType) {
+    // The official example: a group @-mention quoting a text.
+    auto m = decode(R"("msgtype":"text","text":{"content":"@RobotA open a ticket"},)"
+                    R"("quote":{"msgtype":"text","text":{"content":"printer on 3F is down"}}})");
+    ASSERT_TRUE(m.ok());
+    EXPECT_EQ(std::get<TextBody>(m->body).content, "@RobotA open a ticket");
+    ASSERT_TRUE(m->quote.has_value());
+    EXPECT_EQ(m->quote->msg_type, "text");
+    EXPECT_EQ(std::get<TextBody>(m->quote->body).content, "printer on 3F is down");
+
+    m = decode(R"("msgtype":"text","text":{"content":"@RobotA"},)"
+               R"("quote":{"msgtype":"image","image":{"url":"https://i"}}})");
+    ASSERT_TRUE(m.ok());
+    ASSERT_TRUE(m->quote.has_value());
+    EXPECT_EQ(std::get<ImageBody>(m->quote->body).pic_url, "https://i");
+
+    m = decode(R"("msgtype":"text","text":{"content":"@RobotA"},"quote":{"msgtype":"mixed",)"
+               R"("mixed":{"msg_item":[{"msgtype":"text","text":{"content":"see"}}]}}})");
+    ASSERT_TRUE(m.ok());
+    ASSERT_TRUE(m->quote.has_value());
+    ASSERT_EQ(std::get<MixedBody>(m->quote->body).items.size(), 1u);
+    EXPECT_EQ(std::get<MixedBody>(m->quote->body).items[0].text, "see");
+}
+
+TEST(JsonCodec, NoOrMalformedQuoteLeavesItEmpty) {
+    for (const char* rest :
+         {R"("msgtype":"text","text":{"content":"hi"}})",
+          R"("msgtype":"text","text":{"content":"hi"},"quote":"text"})",
+          R"("msgtype":"text","text":{"content":"hi"},"quote":{"text":{"content":"x"}}})",
+          R"("msgtype":"text","text":{"content":"hi"},"quote":{"msgtype":"event","event":{}}})"}) {
+        SCOPED_TRACE(rest);
+        const auto m = decode(rest);
+        ASSERT_TRUE(m.ok());
+        EXPECT_EQ(std::get<TextBody>(m->body).content, "hi");
+        EXPECT_FALSE(m->quote.has_value());
+    }
 }
 
 TEST(JsonCodec, TemplateCardEventInBothShapes) {
