@@ -83,12 +83,12 @@ int serve(const std::string& path) {
     LoadResult result = load(path);
     if (!result.config) return print_errors(result);
     const auto& config = *result.config;
-    groupdesk::bot::setup_logging(config.log.level);
-
-    // Block the signals before any thread starts, so that only the watcher receives them.
+    // Block the signals before any thread starts (the log's flusher is the first), so that only
+    // the watcher receives them: a thread with SIGTERM unblocked would let it kill the process.
     sigset_t set = SignalWatcher::signals();
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     signal(SIGPIPE, SIG_IGN);
+    groupdesk::bot::setup_logging(config.log.level);
 
     static const groupdesk::SystemClock clock;
     auto app = groupdesk::bot::App::create(config, clock);
