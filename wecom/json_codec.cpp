@@ -207,7 +207,7 @@ Result<InboundMessage> decode(std::string_view text) {
     msg.body = decode_body(root, msg.msg_type);
     if (const Json* quote = member(root, "quote"); quote != nullptr && quote->is_object()) {
         std::string quoted_type = string_at(*quote, "msgtype");
-        // Only messages are quoted; an event or a nested quote would be malformed.
+        // Only messages are quoted; a quoted event would be malformed.
         if (!quoted_type.empty() && quoted_type != "event") {
             MessageBody quoted_body = decode_body(*quote, quoted_type);
             msg.quote = QuotedMessage{std::move(quoted_type), std::move(quoted_body)};
