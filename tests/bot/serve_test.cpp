@@ -4,39 +4,26 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
 #include <fstream>
 #include <string>
-#include <system_error>
 #include <vector>
+
+#include "tests/support/temp_dir.h"
 
 namespace {
 
-namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 // Only a bound against a hung test; no test depends on it elapsing.
 constexpr auto kBound = std::chrono::seconds(20);
 
-class TempDir {
+class TempDir : public groupdesk::test::TempDir {
 public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "groupdesk-serve-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        if (!path_.empty()) fs::remove_all(path_, ignored);
-    }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    fs::path path_;
+    TempDir() : groupdesk::test::TempDir("groupdesk-serve-") {}
 };
 
 std::string write_config(const TempDir& dir, const std::string& text) {

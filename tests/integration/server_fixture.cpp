@@ -3,7 +3,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <random>
 
 #include "tests/support/vectors.h"
 
@@ -25,13 +24,10 @@ config::Channel demo_channel(const std::string& name, config::ChannelKind kind,
 
 void ServerTest::SetUp() {
     spdlog::set_level(spdlog::level::warn);
-    dir_ = std::filesystem::temp_directory_path() /
-           ("groupdesk-it-" + std::to_string(std::random_device{}()));
-    std::filesystem::create_directories(dir_);
     config_.source = "<test>";
     config_.listen.port = 0;
     config_.listen.threads = 2;
-    config_.database = (dir_ / "groupdesk.db").string();
+    config_.database = dir_.file("groupdesk.db");
     config_.http.max_body_bytes = 64 * 1024;
     config_.channels.push_back(demo_channel("corp-app", config::ChannelKind::WeCom, "wecom"));
     config_.channels.push_back(demo_channel("service-account", config::ChannelKind::Mp, "mp"));
@@ -43,11 +39,7 @@ void ServerTest::SetUp() {
     start();
 }
 
-void ServerTest::TearDown() {
-    stop();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-}
+void ServerTest::TearDown() { stop(); }
 
 void ServerTest::start() {
     auto app = bot::App::create(config_, clock_);

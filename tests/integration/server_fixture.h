@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -13,6 +12,7 @@
 #include "common/clock.h"
 #include "config/config.h"
 #include "tests/support/http_client.h"
+#include "tests/support/temp_dir.h"
 
 namespace groupdesk::test {
 
@@ -40,7 +40,7 @@ protected:
     long metric(const std::string& sample);
 
     config::Config config_;
-    std::filesystem::path dir_;
+    test::TempDir dir_{"groupdesk-it-"};
     std::uint16_t port_ = 0;
 
 private:

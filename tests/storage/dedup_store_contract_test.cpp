@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <cstdio>
-#include <filesystem>
 #include <functional>
 #include <future>
 #include <latch>
@@ -25,7 +24,6 @@
 namespace groupdesk::storage::sqlite {
 namespace {
 
-namespace fs = std::filesystem;
 using namespace store_test;
 
 // --- The contract, for every backend ------------------------------------------------------

@@ -6,7 +6,6 @@
 
 #include <atomic>
 #include <cstdio>
-#include <filesystem>
 #include <functional>
 #include <future>
 #include <latch>
@@ -26,7 +25,6 @@
 namespace groupdesk::storage::sqlite {
 namespace {
 
-namespace fs = std::filesystem;
 using namespace store_test;
 
 // --- SQLite only --------------------------------------------------------------------------

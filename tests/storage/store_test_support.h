@@ -2,25 +2,21 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <chrono>
 #include <cstdint>
-#include <filesystem>
 #include <future>
 #include <memory>
 #include <optional>
 #include <string>
-#include <stdexcept>
 #include <string_view>
-#include <system_error>
 
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/sqlite_dedup_store.h"
+#include "tests/support/temp_dir.h"
 
 namespace groupdesk::storage::sqlite::store_test {
 
-namespace fs = std::filesystem;
 using handlers::DedupStore;
 using time_point = DedupStore::time_point;
 
@@ -36,22 +32,10 @@ inline std::string key_of(std::string prefix, int a, int b = -1) {
     return prefix;
 }
 
-// A fresh directory under the system temp dir, removed with everything in it (-wal, -shm).
-class TempDir {
+// A database directory of its own per test, removed with the -wal and -shm files.
+class TempDir : public test::TempDir {
 public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "groupdesk-store-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    fs::path path_;
+    TempDir() : test::TempDir("groupdesk-store-") {}
 };
 
 inline Status record_and_wait(DedupStore& store, std::string key, std::string answer,
