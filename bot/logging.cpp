@@ -22,9 +22,7 @@ public:
 
 protected:
     void sink_it_(const spdlog::details::log_msg& msg) override {
-        spdlog::memory_buf_t line;
-        formatter_->format(msg, line);
-        buffer_.append(line.data(), line.size());
+        formatter_->format(msg, buffer_);  // appends the line
         if (buffer_.size() >= limit_) write_out();
     }
 
@@ -50,7 +48,7 @@ private:
 
     const int fd_;
     const std::size_t limit_;
-    std::string buffer_;
+    spdlog::memory_buf_t buffer_;
 };
 
 }  // namespace
