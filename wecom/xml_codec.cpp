@@ -190,18 +190,21 @@ Result<InboundMessage> decode(std::string_view xml, config::ChannelKind kind) {
 bool is_xml_char(unsigned char c) { return c >= 0x20 || c == '\t' || c == '\n' || c == '\r'; }
 
 // <![CDATA[text]]>, with any "]]>" split across two sections so it cannot end the first early.
+// The characters XML cannot carry are dropped first and the terminator looked for afterwards:
+// dropping them later would let "]]\x01>" turn into a terminator after the check.
 void append_cdata(std::string& out, std::string_view text) {
-    out += "<![CDATA[";
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (!is_xml_char(static_cast<unsigned char>(c))) continue;
-        if (c == ']' && text.substr(i, 3) == "]]>") {
-            out += "]]]]><![CDATA[>";
-            i += 2;
-            continue;
-        }
-        out += c;
+    std::string kept;
+    kept.reserve(text.size());
+    for (const char c : text) {
+        if (is_xml_char(static_cast<unsigned char>(c))) kept += c;
     }
+    out += "<![CDATA[";
+    std::size_t from = 0;
+    for (std::size_t end; (end = kept.find("]]>", from)) != std::string::npos; from = end + 2) {
+        out.append(kept, from, end + 2 - from);  // up to and including "]]"
+        out += "]]><![CDATA[";
+    }
+    out.append(kept, from, std::string::npos);
     out += "]]>";
 }
 

@@ -70,6 +70,45 @@ TEST(XmlCodec, CdataTerminatorInContentIsSplit) {
               std::string::npos);
 }
 
+// A control character XML cannot carry sits inside "]]>": it is dropped, and what is left must
+// still not close the section (fuzz_xml_codec found "]]\x0f>" doing that).
+TEST(XmlCodec, ControlCharacterInsideCdataTerminatorCannotCloseTheSection) {
+    for (const char* text : {"]]\x01>", "a]]\x0f><x", "]\x02]>", "]]\x01\x02>]]>"}) {
+        SCOPED_TRACE(::testing::PrintToString(std::string(text)));
+        const std::string xml = encode_xml_reply(TextReply{text}, "u", "c", 1);
+        std::string visible(text);
+        std::erase_if(visible, [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+        EXPECT_EQ(content_of_reply(xml), visible);
+    }
+}
+
+// The sender is written back as ToUserName: a crafted sender must not add elements to the reply.
+TEST(XmlCodec, CraftedSenderCannotInjectElements) {
+    const std::string sender =
+        "zhang]]\x01></ToUserName><Injected>1</Injected><ToUserName><![CDATA[x";
+    const std::string xml = encode_xml_reply(TextReply{"hi"}, sender, "corp", 1);
+    // Decoded as the platform would: one ToUserName holding the whole sender, nothing injected.
+    const auto back = decode_xml_message(xml, ChannelKind::WeCom);
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(back->recipient, "zhang]]></ToUserName><Injected>1</Injected><ToUserName><![CDATA[x");
+    EXPECT_EQ(std::get<TextBody>(back->body).content, "hi");
+}
+
+// fuzz_xml_codec's minimised input (fuzz/seeds/fuzz_xml_codec/regression-cdata-control-split):
+// a message whose content holds "]]\x0f>" must get a reply that parses and keeps the content.
+TEST(XmlCodec, FuzzRegressionCdataControlSplit) {
+    const std::string input =
+        "<xml><ToUserName><![CDATA[a]]></ToUserName><FromUserName><![CDATA[b]]></FromUserName>"
+        "<CreateTime>1</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[]]\x0f>"
+        "<x]]></Content><MsgId>1</MsgId></xml>";
+    const auto msg = decode_xml_message(input, ChannelKind::WeCom);
+    ASSERT_TRUE(msg.ok()) << msg.error().message;
+    const std::string& content = std::get<TextBody>(msg->body).content;
+    ASSERT_EQ(content, "]]\x0f><x");
+    const std::string xml = encode_xml_reply(TextReply{content}, msg->sender, msg->recipient, 1);
+    EXPECT_EQ(content_of_reply(xml), "]]><x");
+}
+
 bool valid_utf8(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
         const auto c = static_cast<unsigned char>(s[i]);
