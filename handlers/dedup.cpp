@@ -98,14 +98,30 @@ std::string dedup_key(std::string_view channel, const wecom::InboundMessage& msg
         append_field(key, msg.msg_id);
         return key;
     }
-    // No MsgId: XML events. The platform's recipe is FromUserName + CreateTime; Event (and
-    // ChangeType) tell apart several events a user triggers within the same second.
+    // No MsgId: XML events. The platform's recipe is FromUserName + CreateTime, which takes two
+    // menu clicks in one second for one event and loses the second; so the key also holds
+    // everything else that tells two events apart: Event, EventKey, ChangeType and every other
+    // field (a retry repeats them all). 'E' marks this recipe: keys of the older, coarser one
+    // ('e') never match it.
     const auto* event = std::get_if<wecom::EventBody>(&msg.body);
-    key += event ? 'e' : 't';
+    if (event == nullptr) {
+        key += 't';
+        append_field(key, msg.sender);
+        append_field(key, std::to_string(msg.create_time));
+        append_field(key, msg.msg_type);
+        return key;
+    }
+    key += 'E';
     append_field(key, msg.sender);
     append_field(key, std::to_string(msg.create_time));
-    append_field(key, event ? std::string_view(event->event) : std::string_view(msg.msg_type));
-    if (event && !event->change_type.empty()) append_field(key, event->change_type);
+    append_field(key, event->event);
+    append_field(key, event->event_key);
+    append_field(key, event->change_type);
+    append_field(key, std::to_string(event->fields.size()));
+    for (const auto& [name, value] : event->fields) {  // a std::map: always in the same order
+        append_field(key, name);
+        append_field(key, value);
+    }
     return key;
 }
 

@@ -14,7 +14,7 @@
 namespace groupdesk::handlers {
 
 // The platforms' recommended key: channel + MsgId (AI bot: msgid); for events without one,
-// channel + FromUserName + CreateTime + Event (+ ChangeType where present).
+// channel + FromUserName + CreateTime + every field of the event (Event, EventKey, ChangeType...).
 std::string dedup_key(std::string_view channel, const wecom::InboundMessage& msg);
 
 // How a final outcome is kept in the store and read back. Only Reply and "no reply" are kept.

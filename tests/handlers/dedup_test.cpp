@@ -115,7 +115,6 @@ TEST(DedupKey, EventKeyUsesSenderCreateTimeAndEvent) {
     auto base = event_message("zhangsan", 1700000000, "enter_agent");
     auto same = base;
     same.recipient = "other";
-    std::get<wecom::EventBody>(same.body).event_key = "ignored";
     EXPECT_EQ(dedup_key("app", base), dedup_key("app", same));
 
     EXPECT_NE(dedup_key("app", base),
@@ -125,6 +124,40 @@ TEST(DedupKey, EventKeyUsesSenderCreateTimeAndEvent) {
     EXPECT_NE(dedup_key("app", base),
               dedup_key("app", event_message("zhangsan", 1700000000, "click")));
     EXPECT_NE(dedup_key("app", base), dedup_key("oa", base));
+}
+
+// Two menu clicks by one user in the same second are two events, not a retry.
+TEST(DedupKey, EventKeyAndOtherEventFieldsCount) {
+    auto orders = event_message("oUser", 1700000000, "CLICK");
+    std::get<wecom::EventBody>(orders.body).event_key = "MENU_ORDERS";
+    auto refunds = orders;
+    std::get<wecom::EventBody>(refunds.body).event_key = "MENU_REFUNDS";
+    EXPECT_NE(dedup_key("oa", orders), dedup_key("oa", refunds));
+    EXPECT_EQ(dedup_key("oa", orders), dedup_key("oa", wecom::InboundMessage(orders)));
+
+    auto scan_a = event_message("u", 1700000000, "scancode_push");
+    std::get<wecom::EventBody>(scan_a.body).fields["ScanResult"] = "A";
+    auto scan_b = scan_a;
+    std::get<wecom::EventBody>(scan_b.body).fields["ScanResult"] = "B";
+    EXPECT_NE(dedup_key("app", scan_a), dedup_key("app", scan_b));
+    // A field's name and value cannot trade places with another field's.
+    auto shifted = event_message("u", 1700000000, "scancode_push");
+    std::get<wecom::EventBody>(shifted.body).fields["ScanResultA"] = "";
+    EXPECT_NE(dedup_key("app", scan_a), dedup_key("app", shifted));
+}
+
+// The flow of the bug: the second click of the same second is handled, not answered as a retry.
+TEST_F(DedupFlowTest, SecondMenuClickInTheSameSecondIsHandled) {
+    auto first = event_message("oUser", 1700000000, "CLICK");
+    std::get<wecom::EventBody>(first.body).event_key = "MENU_ORDERS";
+    auto second = first;
+    std::get<wecom::EventBody>(second.body).event_key = "MENU_REFUNDS";
+
+    auto d1 = deliver(first);
+    ASSERT_EQ(run_writes(d1.writes).size(), 1u);
+    auto d2 = deliver(second);
+    EXPECT_EQ(d2.result.decided_by, "replier");
+    EXPECT_EQ(next_->calls, 2);
 }
 
 TEST(DedupKey, ChangeTypeCountsWhenPresent) {
