@@ -4,14 +4,18 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
 #include "bot/callback_endpoint.h"
+#include "bot/deadline_timer.h"
 #include "bot/http_server.h"
 #include "bot/metrics.h"
+#include "bot/plaintext_binding.h"
 #include "bot/router.h"
+#include "bot/work_queue.h"
 #include "handlers/dedup.h"
 #include "handlers/help_handler.h"
 #include "handlers/pipeline.h"
@@ -77,22 +81,35 @@ private:
     std::thread thread_;  // last: starts once everything above exists
 };
 
+// Workers wait on the disk, not on the CPU: more of them than cores keeps a slow lookup from
+// holding up the others. A stalled disk still takes them all, which the answer deadline covers.
+unsigned worker_count() { return std::max(4u, 2 * std::thread::hardware_concurrency()); }
+// Callbacks waiting for a worker; beyond this they get a 503 at once.
+constexpr std::size_t kMaxQueuedCallbacks = 4096;
+
 }  // namespace
 
 struct App::Impl {
     config::Config config;
     std::unique_ptr<storage::sqlite::Database> database;
     std::unique_ptr<storage::sqlite::SqliteDedupStore> dedup_store;
+    std::unique_ptr<PlaintextBinding> plaintext_binding;
     handlers::Pipeline pipeline;
     std::unique_ptr<Metrics> metrics;
+    std::unique_ptr<DeadlineTimer> deadlines;
+    std::unique_ptr<WorkQueue> workers;
     std::unique_ptr<Router> router;
     std::unique_ptr<HttpServer> server;
     std::unique_ptr<DedupSweeper> sweeper;
 
     ~Impl() {
-        // Order matters: no more requests, then no more sweeps, then flush and close the store.
+        // Order matters: no more requests (every one answered), then the workers finish what
+        // they hold (it refers to the endpoints and the pipeline), then no more sweeps, then
+        // flush and close the store.
         if (server) server->stop();
         server.reset();
+        workers.reset();
+        deadlines.reset();
         sweeper.reset();
         if (dedup_store) dedup_store->close();
     }
@@ -124,6 +141,12 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     for (const auto& channel : cfg.channels) names.push_back(channel.name);
     impl->metrics = std::make_unique<Metrics>(names);
 
+    impl->plaintext_binding = std::make_unique<PlaintextBinding>(*impl->dedup_store);
+    impl->deadlines = std::make_unique<DeadlineTimer>();
+    impl->workers = std::make_unique<WorkQueue>(worker_count(), kMaxQueuedCallbacks);
+    const CallbackServices services{*impl->workers, *impl->deadlines, *impl->plaintext_binding,
+                                    cfg.callbacks};
+
     auto* db = impl->database.get();
     impl->router = std::make_unique<Router>([db] { return db->ping(); }, *impl->metrics);
     for (const auto& channel : cfg.channels) {
@@ -137,8 +160,14 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
             }
             crypt = std::move(made).value();
         }
+        if (channel.accept_plaintext) {
+            spdlog::warn("channel {}: accept_plaintext is on: plaintext-mode requests, whose "
+                         "signature does not cover the message, are accepted next to encrypted "
+                         "ones; turn it off once the console is in compatible or safe mode",
+                         channel.name);
+        }
         impl->router->add_callback(std::make_unique<CallbackEndpoint>(
-            channel, std::move(crypt), impl->pipeline, clock, *impl->metrics));
+            channel, std::move(crypt), impl->pipeline, clock, *impl->metrics, services));
     }
 
     HttpServerOptions options{cfg.listen.address, cfg.listen.port,

@@ -1,6 +1,9 @@
 // Signature checks and decryption per channel kind (protocol brief §2, §3, §5, §6).
 #include "bot/callback_verifier.h"
 
+#include <charconv>
+
+#include "common/clock.h"
 #include "common/query_string.h"
 #include "wecom/json_codec.h"
 #include "wecom/xml_codec.h"
@@ -55,6 +58,30 @@ Error no_crypt() {
                       static_cast<int>(wecom::CryptoCode::IllegalAesKey));
 }
 
+// The platform signs the time it sent the request; a request from further away than the window
+// is a replay (or our clock is wrong, which the log line then shows).
+Status check_timestamp(std::string_view text, std::chrono::system_clock::time_point now,
+                       std::chrono::seconds window) {
+    std::int64_t sent = 0;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, sent);
+    if (text.empty() || ec != std::errc() || ptr != end || sent < 0) {
+        return make_error(ErrorCode::InvalidArgument, "malformed timestamp");
+    }
+    const std::int64_t skew = sent - to_unix_seconds(now);
+    if (skew > window.count() || skew < -window.count()) {
+        return make_error(ErrorCode::Unauthenticated,
+                          "timestamp outside the accepted window (" + std::to_string(skew) +
+                              " s from our clock)");
+    }
+    return ok_status();
+}
+
+Error plaintext_refused() {
+    return make_error(ErrorCode::Unauthenticated,
+                      "plaintext request on a channel with a key (encrypt_type=aes required)");
+}
+
 }  // namespace
 
 Result<std::string> verify_url(const config::Channel& channel, const wecom::MsgCrypt* crypt,
@@ -80,17 +107,27 @@ Result<std::string> verify_url(const config::Channel& channel, const wecom::MsgC
 }
 
 Result<OpenedCallback> open_callback(const config::Channel& channel, const wecom::MsgCrypt* crypt,
-                                     const HttpRequest& request) {
+                                     const HttpRequest& request,
+                                     std::chrono::system_clock::time_point now,
+                                     std::chrono::seconds timestamp_window) {
     auto params = parse_query(request);
     if (!params.ok()) return std::move(params).error();
 
     if (channel.kind == ChannelKind::Mp) {
         auto q = check_mp_signature(channel, *params);
         if (!q.ok()) return std::move(q).error();
-        // Only encrypt_type=aes means compatible or safe mode; anything else is plaintext.
+        // In compatible and safe mode the platform always sends encrypt_type=aes. Without it the
+        // request is plaintext mode, whose signature does not cover the body: on a channel with a
+        // key that is a downgrade, taken only when the operator asked for it.
         if (params->get("encrypt_type").value_or("") != "aes") {
-            return OpenedCallback{request.body, false, std::move(q->timestamp),
+            if (channel.encrypted() && !channel.accept_plaintext) return plaintext_refused();
+            if (auto fresh = check_timestamp(q->timestamp, now, timestamp_window); !fresh.ok()) {
+                return std::move(fresh).error();
+            }
+            OpenedCallback opened{request.body, false, std::move(q->timestamp),
                                   std::move(q->nonce)};
+            opened.body_signed = false;
+            return opened;
         }
     }
 
@@ -102,6 +139,10 @@ Result<OpenedCallback> open_callback(const config::Channel& channel, const wecom
     if (crypt == nullptr) return no_crypt();
     auto message = crypt->verify_and_decrypt(q->signature, q->timestamp, q->nonce, *encrypt);
     if (!message.ok()) return std::move(message).error();
+    // After the signature: only a request we know the platform signed is judged by its time.
+    if (auto fresh = check_timestamp(q->timestamp, now, timestamp_window); !fresh.ok()) {
+        return std::move(fresh).error();
+    }
     return OpenedCallback{std::move(message).value(), true, std::move(q->timestamp),
                           std::move(q->nonce)};
 }

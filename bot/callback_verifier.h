@@ -2,6 +2,7 @@
 // order of the checks (signature before anything is decrypted; official order of §3 after that).
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "common/http_types.h"
@@ -17,6 +18,10 @@ struct OpenedCallback {
     bool encrypted = false;  // the request was encrypted, so the answer must be too
     std::string timestamp;  // of the request, reused for the reply envelope
     std::string nonce;
+    // The signature covered the message (msg_signature over the ciphertext). False in an
+    // Official Account's plaintext mode, where `signature` covers token, timestamp and nonce
+    // only: anyone who saw one query string can pair it with another body.
+    bool body_signed = true;
 };
 
 // URL verification (GET): the body to answer with. Errors: Unauthenticated for a missing or
@@ -24,8 +29,12 @@ struct OpenedCallback {
 Result<std::string> verify_url(const config::Channel& channel, const wecom::MsgCrypt* crypt,
                                const HttpRequest& request);
 
-// A message callback (POST). Errors as verify_url.
+// A message callback (POST). Errors as verify_url, and Unauthenticated for a plaintext request
+// on an mp channel with a key (unless it accepts plaintext) and for a signed timestamp further
+// than `timestamp_window` from `now` (a replay).
 Result<OpenedCallback> open_callback(const config::Channel& channel, const wecom::MsgCrypt* crypt,
-                                     const HttpRequest& request);
+                                     const HttpRequest& request,
+                                     std::chrono::system_clock::time_point now,
+                                     std::chrono::seconds timestamp_window);
 
 }  // namespace groupdesk::bot

@@ -26,6 +26,9 @@ struct Channel {
     std::string encoding_aes_key;  // secret; empty only for an mp channel in plaintext mode
     std::string receive_id;        // CorpID / AppID; always "" for the AI bot
     std::string secret;            // secret for platform API calls; optional for now
+    // mp with a key only: also take plaintext-mode requests, whose signature does not cover the
+    // body. Meant for the console's switch-over from plaintext to an encrypted mode.
+    bool accept_plaintext = false;
 
     bool encrypted() const { return !encoding_aes_key.empty(); }
 };
@@ -48,6 +51,15 @@ struct HttpLimits {
     std::size_t max_connections = 10000;
 };
 
+struct Callbacks {
+    // A callback whose signed timestamp is further than this from our clock is refused, so a
+    // captured request cannot be replayed later; the platform's own retries come within seconds.
+    std::chrono::seconds timestamp_window{3600};
+    // A callback not answered within this gets a 503 (the platform waits 5 s, then retries), also
+    // when the disk stalls; its effects still complete, and a retry finds them.
+    std::chrono::milliseconds answer_deadline{3000};
+};
+
 struct Dedup {
     // The platform retries within seconds; days of records also cover a replay after an outage.
     std::chrono::seconds retention{std::chrono::hours{72}};
@@ -64,6 +76,7 @@ struct Config {
     std::string database = "groupdesk.db";
     std::vector<Channel> channels;
     HttpLimits http;
+    Callbacks callbacks;
     Dedup dedup;
     Logging log;
 

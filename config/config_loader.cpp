@@ -189,7 +189,8 @@ private:
 
 Config Checker::read(const Json& root) {
     Config c;
-    check_keys(root, "", {"listen", "database", "http", "dedup", "log", "channels"});
+    check_keys(root, "",
+               {"listen", "database", "http", "callbacks", "dedup", "log", "channels"});
 
     const Json* listen = section(root, "listen", {"address", "port", "threads"});
     if (auto address = string(listen, "address", "listen")) {
@@ -223,9 +224,26 @@ Config Checker::read(const Json& root) {
     integer(http, "http", "max_connections", 1, 1000000,
             [&](auto v) { c.http.max_connections = std::size_t(v); });
 
+    const Json* callbacks =
+        section(root, "callbacks", {"timestamp_window_seconds", "answer_deadline_ms"});
+    integer(callbacks, "callbacks", "timestamp_window_seconds", 60, 86400,
+            [&](auto v) { c.callbacks.timestamp_window = seconds(v); });
+    integer(callbacks, "callbacks", "answer_deadline_ms", 100, 4500,
+            [&](auto v) { c.callbacks.answer_deadline = std::chrono::milliseconds(v); });
+
     const Json* dedup = section(root, "dedup", {"retention_hours", "sweep_interval_seconds"});
     integer(dedup, "dedup", "retention_hours", 1, 8760,
             [&](auto v) { c.dedup.retention = std::chrono::hours(v); });
+    // A request is accepted while its timestamp is within the window either side of our clock,
+    // so one message can arrive up to two windows apart: its record must outlive that, or a
+    // replay of it would run the handlers again.
+    if (c.dedup.retention <= 2 * c.callbacks.timestamp_window) {
+        fail("dedup.retention_hours",
+             "must be longer than twice callbacks.timestamp_window_seconds, got " +
+                 std::to_string(std::chrono::duration_cast<std::chrono::hours>(c.dedup.retention)
+                                    .count()) +
+                 " h against " + std::to_string(c.callbacks.timestamp_window.count()) + " s");
+    }
     integer(dedup, "dedup", "sweep_interval_seconds", 1, 86400,
             [&](auto v) { c.dedup.sweep_interval = seconds(v); });
 
@@ -260,7 +278,9 @@ void Checker::read_channels(const Json& root, Config& config) {
 
 // Reads the channel's fields as they are; judging them is channel_rules' job.
 Channel Checker::read_channel(const Json& obj, const std::string& path) {
-    check_keys(obj, path, {"name", "kind", "token", "encoding_aes_key", "receive_id", "secret"});
+    check_keys(obj, path,
+               {"name", "kind", "token", "encoding_aes_key", "receive_id", "secret",
+                "accept_plaintext"});
     auto field = [&obj](const char* key) {
         details::StringField f;
         f.present = obj.contains(key);
@@ -273,6 +293,18 @@ Channel Checker::read_channel(const Json& obj, const std::string& path) {
     std::vector<details::Problem> problems;
     Channel channel = channels_.check(fields, path, problems);
     for (const auto& problem : problems) fail(problem.path, problem.message);
+    if (obj.contains("accept_plaintext")) {
+        const Json& value = obj["accept_plaintext"];
+        const std::string field = path + ".accept_plaintext";
+        if (!value.is_boolean()) {
+            fail(field, "must be true or false");
+        } else if (value.get<bool>() &&
+                   (channel.kind != ChannelKind::Mp || !channel.encrypted())) {
+            fail(field, "is only for an mp channel with an encoding_aes_key");
+        } else {
+            channel.accept_plaintext = value.get<bool>();
+        }
+    }
     return channel;
 }
 

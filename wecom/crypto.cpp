@@ -201,6 +201,21 @@ std::string sha1_signature(std::initializer_list<std::string_view> parts) {
     return hex ? std::string(hex->data(), hex->size()) : std::string();
 }
 
+std::string sha256_hex(std::string_view data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_len = 0;
+    if (EVP_Digest(data.data(), data.size(), digest, &digest_len, EVP_sha256(), nullptr) != 1) {
+        return std::string();
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex(2 * digest_len, '0');
+    for (unsigned int i = 0; i < digest_len; ++i) {
+        hex[2 * i] = kHex[digest[i] >> 4];
+        hex[2 * i + 1] = kHex[digest[i] & 0x0f];
+    }
+    return hex;
+}
+
 bool constant_time_equals(std::string_view a, std::string_view b) noexcept {
     // The lengths are public (a signature is always 40 digits); only the contents are compared
     // in constant time.

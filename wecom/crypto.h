@@ -37,6 +37,10 @@ enum class CryptoCode : int {
 // the Official Account plain signature = sha1_signature({token, timestamp, nonce}).
 std::string sha1_signature(std::initializer_list<std::string_view> parts);
 
+// Lower-case hex SHA-256 of `data` (64 digits): a fingerprint of a body, e.g. to tell whether a
+// second request carries the same message as the first. Empty only if OpenSSL fails.
+std::string sha256_hex(std::string_view data);
+
 // Constant-time equality (the time does not depend on where the strings differ).
 bool constant_time_equals(std::string_view a, std::string_view b) noexcept;
 

@@ -35,6 +35,29 @@ TEST(ConfigLoader, PlaintextMpChannelNeedsNoKeyNorReceiveId) {
     EXPECT_EQ(c.channels[3].secret, "s");
 }
 
+// Plaintext on a keyed Official Account is a downgrade the operator has to ask for.
+TEST(ConfigLoader, AcceptPlaintextOnlyOnAKeyedMpChannel) {
+    const std::string key = key_of('k');
+    const LoadResult result = load(with_channels(
+        R"({"name": "oa", "kind": "mp", "token": "t", "receive_id": "wx1",
+            "encoding_aes_key": ")" + key + R"(", "accept_plaintext": true},
+           {"name": "oa2", "kind": "mp", "token": "t", "receive_id": "wx1",
+            "encoding_aes_key": ")" + key + R"(", "accept_plaintext": false})"));
+    ASSERT_THAT(result.errors, IsEmpty());
+    EXPECT_TRUE(result.config->channels[0].accept_plaintext);
+    EXPECT_FALSE(result.config->channels[1].accept_plaintext);
+
+    expect_single_errors({
+        {with_channels(R"({"name": "oa", "kind": "mp", "token": "t", "accept_plaintext": true})"),
+         "channels[0].accept_plaintext: is only for an mp channel with an encoding_aes_key"},
+        {with_channels(R"({"name": "w", "kind": "wecom", "token": "t", "receive_id": "ww1",
+                           "encoding_aes_key": ")" + key + R"(", "accept_plaintext": true})"),
+         "channels[0].accept_plaintext: is only for an mp channel with an encoding_aes_key"},
+        {with_channels(R"({"name": "oa", "kind": "mp", "token": "t", "accept_plaintext": "yes"})"),
+         "channels[0].accept_plaintext: must be true or false"},
+    });
+}
+
 TEST(ConfigLoader, ChannelRules) {
     const std::string key = key_of('k');
     auto ch = [&key](const std::string& members) {

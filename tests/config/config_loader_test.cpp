@@ -114,16 +114,20 @@ TEST(ConfigLoader, DefaultsApplyWhenSectionsAreAbsent) {
     EXPECT_EQ(c.http.body_timeout, std::chrono::seconds(10));
     EXPECT_EQ(c.http.idle_timeout, std::chrono::seconds(60));
     EXPECT_EQ(c.http.max_connections, 10000u);
+    EXPECT_EQ(c.callbacks.timestamp_window, std::chrono::hours(1));
+    EXPECT_EQ(c.callbacks.answer_deadline, std::chrono::seconds(3));
     EXPECT_EQ(c.dedup.retention, std::chrono::hours(72));
     EXPECT_EQ(c.dedup.sweep_interval, std::chrono::seconds(60));
     EXPECT_EQ(c.log.level, "info");
     EXPECT_EQ(c.channels[0].secret, "");
+    EXPECT_FALSE(c.channels[0].accept_plaintext);
 }
 
 TEST(ConfigLoader, PartialSectionsKeepTheOtherDefaultsAndBoundsAreInclusive) {
     const LoadResult result = load(with_top(
         R"("listen": {"port": 0, "address": "::1"}, "http": {"max_body_bytes": 67108864},
            "dedup": {"retention_hours": 8760, "sweep_interval_seconds": 1},
+           "callbacks": {"timestamp_window_seconds": 60, "answer_deadline_ms": 100},
            "log": {"level": "trace"})"));
     ASSERT_THAT(result.errors, IsEmpty());
     const Config& c = *result.config;
@@ -133,6 +137,8 @@ TEST(ConfigLoader, PartialSectionsKeepTheOtherDefaultsAndBoundsAreInclusive) {
     EXPECT_EQ(c.http.body_timeout, std::chrono::seconds(10));
     EXPECT_EQ(c.dedup.retention, std::chrono::hours(8760));
     EXPECT_EQ(c.dedup.sweep_interval, std::chrono::seconds(1));
+    EXPECT_EQ(c.callbacks.timestamp_window, std::chrono::seconds(60));
+    EXPECT_EQ(c.callbacks.answer_deadline, std::chrono::milliseconds(100));
     EXPECT_EQ(c.log.level, "trace");
 }
 
@@ -175,6 +181,19 @@ TEST(ConfigLoader, TopLevelRules) {
          "dedup.retention_hours: must be between 1 and 8760, got 8761"},
         {with_top(R"("dedup": {"sweep_interval_seconds": 86401})"),
          "dedup.sweep_interval_seconds: must be between 1 and 86400, got 86401"},
+        {with_top(R"("callbacks": {"timestamp_window_seconds": 59})"),
+         "callbacks.timestamp_window_seconds: must be between 60 and 86400, got 59"},
+        {with_top(R"("callbacks": {"answer_deadline_ms": 4501})"),
+         "callbacks.answer_deadline_ms: must be between 100 and 4500, got 4501"},
+        {with_top(R"("callbacks": {"window": 1})"), "callbacks.window: unknown key"},
+        // A replay must find the record of the message it copies.
+        {with_top(R"("dedup": {"retention_hours": 2})"),
+         "dedup.retention_hours: must be longer than twice callbacks.timestamp_window_seconds, "
+         "got 2 h against 3600 s"},
+        {with_top(R"("dedup": {"retention_hours": 48},
+                     "callbacks": {"timestamp_window_seconds": 86400})"),
+         "dedup.retention_hours: must be longer than twice callbacks.timestamp_window_seconds, "
+         "got 48 h against 86400 s"},
         {with_top(R"("log": {"level": "verbose"})"),
          "log.level: must be one of trace, debug, info, warn, error, got \"verbose\""},
         {with_top(R"("log": {"level": 3})"), "log.level: must be a string"},

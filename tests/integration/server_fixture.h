@@ -11,6 +11,7 @@
 #include "bot/app.h"
 #include "common/clock.h"
 #include "config/config.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/http_client.h"
 #include "tests/support/temp_dir.h"
 
@@ -42,9 +43,10 @@ protected:
     config::Config config_;
     test::TempDir dir_{"groupdesk-it-"};
     std::uint16_t port_ = 0;
+    // The server's "now": the time the demo vectors were signed, so their timestamps are fresh.
+    FakeClock clock_{from_unix_seconds(1767225601)};
 
 private:
-    SystemClock clock_;
     std::unique_ptr<bot::App> app_;
     std::thread runner_;
 };
