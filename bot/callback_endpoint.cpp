@@ -12,6 +12,7 @@
 #include "bot/plaintext_binding.h"
 #include "bot/reply_writer.h"
 #include "bot/work_queue.h"
+#include "common/log_text.h"
 #include "wecom/json_codec.h"
 #include "wecom/xml_codec.h"
 
@@ -53,7 +54,7 @@ void CallbackEndpoint::handle(const HttpRequest& request, Respond respond) {
     const auto started = Steady::now();
     if (request.method == "GET") return handle_verification(request, respond, started);
     if (request.method == "POST") return handle_callback(request, respond, started);
-    AnswerLog log{channel_.name, config::to_string(channel_.kind), "-", request.method};
+    AnswerLog log{channel_.name, config::to_string(channel_.kind), "-", log_text(request.method, 32)};
     HttpResponse response = HttpResponse::text(405, "method not allowed\n");
     response.headers.emplace_back("Allow", "GET, POST");
     log_answer(metrics_, log, started, CallbackOutcome::MethodNotAllowed, response, {});

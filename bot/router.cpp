@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/log_text.h"
+
 namespace groupdesk::bot {
 namespace {
 
@@ -29,7 +31,8 @@ void Router::handle(HttpRequest request, Respond respond) {
     if (path.starts_with(kCallbackPrefix)) {
         auto it = callbacks_.find(std::string(path.substr(kCallbackPrefix.size())));
         if (it == callbacks_.end()) {
-            spdlog::info("request {} {} status=404 reason=unknown channel", request.method, path);
+            spdlog::info("request {} {} status=404 reason=unknown channel",
+                         log_text(request.method, 32), log_text(path));
             return respond(HttpResponse::text(404, "unknown channel\n"));
         }
         return it->second->handle(request, std::move(respond));
@@ -49,7 +52,7 @@ void Router::handle(HttpRequest request, Respond respond) {
         response.content_type = "text/plain; version=0.0.4; charset=utf-8";
         return respond(std::move(response));
     }
-    spdlog::info("request {} {} status=404", request.method, path);
+    spdlog::info("request {} {} status=404", log_text(request.method, 32), log_text(path));
     respond(HttpResponse::text(404, "not found\n"));
 }
 

@@ -28,10 +28,13 @@ struct HttpResponse {
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;  // extra headers
 
+    // A plain-text answer. nosniff: a browser must not read an echoed value (the Official
+    // Account's echostr is the caller's own text) as HTML.
     static HttpResponse text(int status, std::string body) {
         HttpResponse r;
         r.status = status;
         r.body = std::move(body);
+        r.headers.emplace_back("X-Content-Type-Options", "nosniff");
         return r;
     }
 };

@@ -1,0 +1,161 @@
+// CallbackEndpoint under a stalled store: the I/O thread never waits on it, the platform gets a
+// 503 by the answer deadline, the work completes once the store moves again, and the retry finds
+// the answer recorded by that work.
+#include "bot/callback_endpoint.h"
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <future>
+#include <mutex>
+
+#include "bot/deadline_timer.h"
+#include "bot/plaintext_binding.h"
+#include "bot/work_queue.h"
+#include "handlers/dedup.h"
+#include "handlers/help_handler.h"
+#include "tests/support/callbacks.h"
+#include "tests/support/fake_clock.h"
+#include "tests/support/memory_dedup_store.h"
+#include "tests/support/vectors.h"
+
+namespace groupdesk::bot {
+namespace {
+
+constexpr auto kBound = std::chrono::seconds(10);
+
+// A store whose lookups wait while the gate is closed, as on a frozen filesystem.
+class GatedStore final : public handlers::DedupStore {
+public:
+    Result<std::optional<std::string>> find(std::string_view key) override {
+        std::unique_lock lock(mutex_);
+        ++waiting_;
+        changed_.notify_all();
+        changed_.wait(lock, [this] { return open_; });
+        --waiting_;
+        lock.unlock();
+        return inner_.find(key);
+    }
+    void record(std::string key, std::string answer, time_point at,
+                handlers::DurableDone done) override {
+        inner_.record(std::move(key), std::move(answer), at, std::move(done));
+    }
+    Result<std::size_t> expire_before(time_point cutoff, std::size_t limit) override {
+        return inner_.expire_before(cutoff, limit);
+    }
+    void set_open(bool open) {
+        std::lock_guard lock(mutex_);
+        open_ = open;
+        changed_.notify_all();
+    }
+    bool wait_for_waiters(int n) {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, kBound, [&] { return waiting_ >= n; });
+    }
+    std::size_t records() const { return inner_.size(); }
+
+private:
+    test::MemoryDedupStore inner_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    bool open_ = true;
+    int waiting_ = 0;
+};
+
+class CallbackEndpointTest : public ::testing::Test {
+protected:
+    CallbackEndpointTest() {
+        const auto& c = test::vectors().at("channels").at("wecom");
+        channel_ = config::Channel{"corp-app", config::ChannelKind::WeCom, c.at("token"),
+                                   c.at("encoding_aes_key"), c.at("receive_id"), ""};
+        settings_.answer_deadline = std::chrono::milliseconds(200);
+        pipeline_.add(std::make_unique<handlers::DedupHandler>(store_));
+        pipeline_.add(std::make_unique<handlers::HelpHandler>(handlers::default_help_texts()));
+        auto crypt = wecom::MsgCrypt::create(channel_.token, channel_.encoding_aes_key,
+                                             channel_.receive_id);
+        endpoint_ = std::make_unique<CallbackEndpoint>(
+            channel_, std::move(crypt).value(), pipeline_, clock_, metrics_,
+            CallbackServices{workers_, deadlines_, binding_, settings_});
+    }
+    ~CallbackEndpointTest() override { store_.set_open(true); }
+
+    HttpRequest help_request(int msg_id = 77) {
+        auto callback = test::encrypted_callback(
+            channel_,
+            "<xml><ToUserName><![CDATA[ww3f8a2b1c4d5e6f70]]></ToUserName><FromUserName>"
+            "<![CDATA[zhangsan]]></FromUserName><CreateTime>1767225601</CreateTime><MsgType>"
+            "<![CDATA[text]]></MsgType><Content><![CDATA[help]]></Content><MsgId>" +
+                std::to_string(msg_id) + "</MsgId><AgentID>1000002</AgentID></xml>",
+            "1767225601", "n1");
+        HttpRequest r;
+        r.method = "POST";
+        r.target = callback.target;
+        r.body = callback.body;
+        return r;
+    }
+
+    // Hands the request to the endpoint as the I/O thread would; the answer arrives later.
+    std::future<HttpResponse> send(const HttpRequest& request) {
+        auto answer = std::make_shared<std::promise<HttpResponse>>();
+        endpoint_->handle(request, [answer](HttpResponse r) { answer->set_value(std::move(r)); });
+        return answer->get_future();
+    }
+
+    config::Channel channel_;
+    config::Callbacks settings_;
+    test::FakeClock clock_{from_unix_seconds(1767225601)};
+    Metrics metrics_{{"corp-app"}};
+    GatedStore store_;
+    handlers::Pipeline pipeline_;
+    DeadlineTimer deadlines_;
+    PlaintextBinding binding_{store_};
+    std::unique_ptr<CallbackEndpoint> endpoint_;
+    WorkQueue workers_{2, 16};  // last: destroyed first, while what its tasks use still exists
+};
+
+TEST_F(CallbackEndpointTest, AStalledStoreGetsA503ByTheDeadlineAndTheRetryFindsTheWork) {
+    store_.set_open(false);
+    auto first = send(help_request());  // returns at once: the lookup waits on a worker
+    ASSERT_TRUE(store_.wait_for_waiters(1));
+    ASSERT_EQ(first.wait_for(kBound), std::future_status::ready);
+    const HttpResponse stalled = first.get();
+    EXPECT_EQ(stalled.status, 503);
+    EXPECT_EQ(stalled.body, "not answered in time, retry\n");
+
+    // A retry while the first delivery is still stuck must not run the handlers a second time.
+    store_.set_open(true);
+    const auto deadline = std::chrono::steady_clock::now() + kBound;
+    while (store_.records() == 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ASSERT_EQ(store_.records(), 1u);  // the work went on and was recorded
+
+    auto retry = send(help_request());
+    ASSERT_EQ(retry.wait_for(kBound), std::future_status::ready);
+    const HttpResponse answered = retry.get();
+    EXPECT_EQ(answered.status, 200);
+    EXPECT_NE(test::open_reply(channel_, answered.body).find("<Content>"), std::string::npos);
+    EXPECT_NE(metrics_.render().find(
+                  "groupdesk_callbacks_total{channel=\"corp-app\",outcome=\"duplicate\"} 1"),
+              std::string::npos);
+}
+
+TEST_F(CallbackEndpointTest, AFullWorkQueueAnswers503AtOnce) {
+    store_.set_open(false);
+    std::vector<std::future<HttpResponse>> answers;
+    // Two workers stuck, sixteen queued: the next one is refused without waiting.
+    for (int i = 0; i < 2; ++i) answers.push_back(send(help_request(i)));
+    ASSERT_TRUE(store_.wait_for_waiters(2));
+    for (int i = 2; i < 18; ++i) answers.push_back(send(help_request(i)));
+    EXPECT_EQ(workers_.queued(), 16u);
+    auto refused = send(help_request(100));
+    ASSERT_EQ(refused.wait_for(std::chrono::seconds(0)), std::future_status::ready);
+    EXPECT_EQ(refused.get().status, 503);
+    for (auto& a : answers) {
+        ASSERT_EQ(a.wait_for(kBound), std::future_status::ready);
+        EXPECT_EQ(a.get().status, 503);
+    }
+}
+
+}  // namespace
+}  // namespace groupdesk::bot
