@@ -3,6 +3,7 @@
 // the figure. Output: one file per wrk thread, one "target<TAB>body" line per request.
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <string>
 
@@ -22,10 +23,12 @@ int main(int argc, char** argv) {
         "ww3f8a2b1c4d5e6f70");
     if (!crypt.ok()) return 1;
     long long msg_id = std::atoll(argv[4]);
+    // Signed within the last half hour: the server refuses timestamps an hour or more away.
+    const long long now = static_cast<long long>(std::time(nullptr));
     for (int f = 0; f < files; ++f) {
         std::ofstream out(prefix + std::to_string(f + 1) + ".txt");
         for (long i = 0; i < count; ++i, ++msg_id) {
-            const std::string timestamp = std::to_string(1767300000 + i % 100000);
+            const std::string timestamp = std::to_string(now - i % 1800);
             const std::string nonce = std::to_string(100000 + i);
             // Half ask for help (an encrypted reply), half get no reply.
             const std::string content = i % 2 == 0 ? "help" : "打印机无法连接，请尽快处理";
