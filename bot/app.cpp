@@ -124,8 +124,9 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     for (const auto& channel : cfg.channels) names.push_back(channel.name);
     impl->metrics = std::make_unique<Metrics>(names);
 
-    auto* db = impl->database.get();
-    impl->router = std::make_unique<Router>([db] { return db->ping(); }, *impl->metrics);
+    // Health from the writer's last commit or probe: never waits on the disk.
+    auto* writes = impl->dedup_store.get();
+    impl->router = std::make_unique<Router>([writes] { return writes->health(); }, *impl->metrics);
     for (const auto& channel : cfg.channels) {
         std::optional<wecom::MsgCrypt> crypt;
         if (channel.encrypted()) {
