@@ -147,8 +147,9 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     const CallbackServices services{*impl->workers, *impl->deadlines, *impl->plaintext_binding,
                                     cfg.callbacks};
 
-    auto* db = impl->database.get();
-    impl->router = std::make_unique<Router>([db] { return db->ping(); }, *impl->metrics);
+    // Health from the writer's last commit or probe: never waits on the disk.
+    auto* writes = impl->dedup_store.get();
+    impl->router = std::make_unique<Router>([writes] { return writes->health(); }, *impl->metrics);
     for (const auto& channel : cfg.channels) {
         std::optional<wecom::MsgCrypt> crypt;
         if (channel.encrypted()) {

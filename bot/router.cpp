@@ -42,7 +42,8 @@ void Router::handle(HttpRequest request, Respond respond) {
         Status status = health_();
         if (!status.ok()) {
             spdlog::warn("healthz failing: {}", status.error().message);
-            return respond(HttpResponse::text(503, "unhealthy\n"));
+            // One short line saying what is wrong (the reasons carry no paths or secrets).
+            return respond(HttpResponse::text(503, "unhealthy: " + status.error().message + "\n"));
         }
         return respond(HttpResponse::text(200, "ok\n"));
     }

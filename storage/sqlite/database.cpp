@@ -7,10 +7,15 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <iterator>
 #include <mutex>
+#include <optional>
 #include <string_view>
 #include <utility>
+
+#include "storage/sqlite/file_lock.h"
+#include "storage/sqlite/write_probe.h"
 
 namespace groupdesk::storage::sqlite {
 
@@ -26,9 +31,22 @@ constexpr std::string_view kMigrations[] = {
     "  created_at INTEGER NOT NULL"
     ");"
     "CREATE INDEX dedup_created_at ON dedup (created_at);",
+    // 2: one row the writer rewrites when idle, so a failing disk shows in the health check.
+    "CREATE TABLE write_probe ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  at INTEGER NOT NULL"
+    ");",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
+
+Error not_writable(const std::string& path, std::string_view why) {
+    return make_error(ErrorCode::FailedPrecondition,
+                      "open database " + path + ": database file is not writable (" +
+                          std::string(why) +
+                          "); let GroupDesk's user write the file and its directory",
+                      SQLITE_READONLY);
+}
 
 Error sqlite_error(const std::string& path, std::string_view what, const SQLite::Exception& e) {
     // Busy and locked clear up by themselves; anything else needs the file or its directory fixed.
@@ -62,6 +80,11 @@ Result<int> migrate(SQLite::Database& db, const std::string& path) {
                                   " is newer than this build's " + std::to_string(kLatestVersion));
         }
         if (version == kLatestVersion) {
+            // A real write and fsync: a file that cannot take one is refused now, not at the
+            // first callback.
+            write_probe_row(db, std::chrono::duration_cast<std::chrono::seconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count());
             tx.commit();
             return version;
         }
@@ -75,6 +98,7 @@ Result<int> migrate(SQLite::Database& db, const std::string& path) {
 }  // namespace
 
 struct Database::Impl {
+    std::optional<FileLock> lock;  // first: released after every connection below is closed
     std::string path;
     DatabaseOptions options;
     int version = 0;
@@ -90,10 +114,19 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, Databa
     auto impl = std::make_unique<Impl>();
     impl->path = path;
     impl->options = options;
+    // Before SQLite touches the file: a second process must not even run the migrations.
+    auto lock = FileLock::acquire(path);
+    if (!lock) return std::move(lock).error();
+    impl->lock.emplace(std::move(*lock));
     try {
         impl->conn =
             std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
                                                static_cast<int>(options.busy_timeout.count()));
+        // SQLite falls back to read-only when it cannot open the file for writing; every commit
+        // would then fail while the server looked healthy.
+        if (sqlite3_db_readonly(impl->conn->getHandle(), "main") == 1) {
+            return not_writable(path, "SQLite could only open it read-only");
+        }
         std::string mode = impl->conn->execAndGet("PRAGMA journal_mode = WAL").getString();
         std::transform(mode.begin(), mode.end(), mode.begin(),
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -110,6 +143,7 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, Databa
         impl->ping_stmt =
             std::make_unique<SQLite::Statement>(*impl->conn, "SELECT count(*) FROM sqlite_master");
     } catch (const SQLite::Exception& e) {
+        if (e.getErrorCode() == SQLITE_READONLY) return not_writable(path, e.what());
         return sqlite_error(path, "open database", e);
     } catch (const std::exception& e) {
         return make_error(ErrorCode::Internal, "open database " + path + ": " + e.what());

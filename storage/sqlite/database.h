@@ -25,7 +25,11 @@ class Database {
 public:
     enum class Access { ReadWrite, ReadOnly };
 
-    // Creates the file if needed, switches it to WAL and applies the pending migrations.
+    // Takes "<path>.lock" (one GroupDesk process per database; held until the Database is
+    // destroyed, so a second open() of the same path fails too), creates the file if needed,
+    // switches it to WAL, applies the pending migrations and writes the probe row. Refuses a file
+    // it cannot write ("database file is not writable") and one another process holds ("... is in
+    // use by another GroupDesk process (lock file ...)"), both FailedPrecondition.
     // Errors name the path and carry SQLite's message (detail: SQLite's extended result code).
     [[nodiscard]] static Result<std::unique_ptr<Database>> open(const std::string& path,
                                                                 DatabaseOptions options = {});

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -19,6 +20,8 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "storage/sqlite/write_health.h"
+#include "storage/sqlite/write_probe.h"
 
 namespace groupdesk::storage::sqlite {
 
@@ -79,9 +82,13 @@ Error closed_error() { return make_error(ErrorCode::Unavailable, "dedup store is
 }  // namespace
 
 struct SqliteDedupStore::Impl {
-    Impl(Database& database, std::unique_ptr<Writer> w) : db(database), writer(std::move(w)) {}
+    Impl(Database& database, std::unique_ptr<Writer> w, SqliteDedupStoreOptions o)
+        : db(database), writer(std::move(w)), options(o), health(o.stall_after) {}
 
     void run();
+    void probe();
+    void write_failed(const std::exception& e, const std::string& what);
+    void write_succeeded();
     Status commit(std::vector<Pending>& batch);
     Result<std::size_t> sweep(std::int64_t cutoff, std::int64_t limit);
     Result<std::unique_ptr<Reader>> take_reader();
@@ -89,6 +96,8 @@ struct SqliteDedupStore::Impl {
 
     Database& db;
     std::unique_ptr<Writer> writer;  // used by the writer thread only
+    const SqliteDedupStoreOptions options;
+    WriteHealth health;
     std::atomic<std::uint64_t> commits{0};
 
     std::mutex queue_mutex;
@@ -106,9 +115,20 @@ struct SqliteDedupStore::Impl {
 };
 
 void SqliteDedupStore::Impl::run() {
+    using std::chrono::steady_clock;
     std::unique_lock lock(queue_mutex);
+    auto next_probe = steady_clock::now() + options.probe_interval;
     for (;;) {
-        queue_cv.wait(lock, [this] { return closing || !queue.empty() || !sweeps.empty(); });
+        const bool work = queue_cv.wait_until(
+            lock, next_probe, [this] { return closing || !queue.empty() || !sweeps.empty(); });
+        if (!work) {
+            // Idle for a whole interval: show that the disk still takes writes.
+            lock.unlock();
+            probe();
+            lock.lock();
+            next_probe = steady_clock::now() + options.probe_interval;
+            continue;
+        }
         if (queue.empty() && sweeps.empty()) return;  // closing, and everything is written
 
         // Everything queued so far shares this commit; records arriving meanwhile queue up
@@ -139,11 +159,38 @@ void SqliteDedupStore::Impl::run() {
             pending_sweep->result.set_value(sweep(pending_sweep->cutoff, pending_sweep->limit));
         }
         lock.lock();
+        next_probe = steady_clock::now() + options.probe_interval;
     }
+}
+
+void SqliteDedupStore::Impl::probe() {
+    health.started();
+    try {
+        SQLite::Transaction tx(*writer->conn, SQLite::TransactionBehavior::IMMEDIATE);
+        write_probe_row(*writer->conn, to_unix_seconds(std::chrono::system_clock::now()));
+        commit_unless_moved(tx, *writer->conn, db.path());
+    } catch (const std::exception& e) {
+        // Logged once per episode: an idle writer probes every few seconds.
+        if (health.failed(health_reason(e))) {
+            spdlog::error("write probe of database {} failed: {}", db.path(), e.what());
+        }
+        return;
+    }
+    write_succeeded();
+}
+
+void SqliteDedupStore::Impl::write_failed(const std::exception& e, const std::string& what) {
+    health.failed(health_reason(e));
+    spdlog::error("{}", unavailable(what, e).message);
+}
+
+void SqliteDedupStore::Impl::write_succeeded() {
+    if (health.succeeded()) spdlog::info("database {}: writes work again", db.path());
 }
 
 Status SqliteDedupStore::Impl::commit(std::vector<Pending>& batch) {
     auto& insert = writer->insert;
+    health.started();
     try {
         SQLite::Transaction tx(*writer->conn, SQLite::TransactionBehavior::IMMEDIATE);
         for (const auto& p : batch) {
@@ -154,34 +201,36 @@ Status SqliteDedupStore::Impl::commit(std::vector<Pending>& batch) {
             insert.tryReset();
         }
         insert.clearBindings();
-        tx.commit();  // synchronous=FULL: returns once the WAL is on disk
+        // synchronous=FULL: returns once the WAL is on disk
+        commit_unless_moved(tx, *writer->conn, db.path());
     } catch (const std::exception& e) {
         insert.tryReset();
         insert.clearBindings();
-        Error error =
-            unavailable("dedup commit of " + std::to_string(batch.size()) + " records", e);
-        spdlog::error("{}", error.message);
-        return error;
+        const std::string what = "dedup commit of " + std::to_string(batch.size()) + " records";
+        write_failed(e, what);
+        return unavailable(what, e);
     }
     commits.fetch_add(1, std::memory_order_relaxed);
+    write_succeeded();
     return ok_status();
 }
 
 Result<std::size_t> SqliteDedupStore::Impl::sweep(std::int64_t cutoff, std::int64_t limit) {
     auto& expire = writer->expire;
+    health.started();
     try {
         SQLite::Transaction tx(*writer->conn, SQLite::TransactionBehavior::IMMEDIATE);
         expire.bind(1, cutoff);
         expire.bind(2, limit);
         const int removed = expire.exec();
         expire.tryReset();
-        tx.commit();
+        commit_unless_moved(tx, *writer->conn, db.path());
+        write_succeeded();
         return static_cast<std::size_t>(removed);
     } catch (const std::exception& e) {
         expire.tryReset();
-        Error error = unavailable("dedup expiry", e);
-        spdlog::error("{}", error.message);
-        return error;
+        write_failed(e, "dedup expiry");
+        return unavailable("dedup expiry", e);
     }
 }
 
@@ -212,7 +261,8 @@ SqliteDedupStore::SqliteDedupStore(std::unique_ptr<Impl> impl) : impl_(std::move
 
 SqliteDedupStore::~SqliteDedupStore() { close(); }
 
-Result<std::unique_ptr<SqliteDedupStore>> SqliteDedupStore::open(Database& db) {
+Result<std::unique_ptr<SqliteDedupStore>> SqliteDedupStore::open(Database& db,
+                                                                 SqliteDedupStoreOptions options) {
     auto conn = db.connect(Database::Access::ReadWrite);
     if (!conn) return std::move(conn).error();
     std::unique_ptr<Writer> writer;
@@ -221,7 +271,7 @@ Result<std::unique_ptr<SqliteDedupStore>> SqliteDedupStore::open(Database& db) {
     } catch (const std::exception& e) {
         return unavailable("open dedup store on " + db.path(), e);
     }
-    auto impl = std::make_unique<Impl>(db, std::move(writer));
+    auto impl = std::make_unique<Impl>(db, std::move(writer), options);
     Impl* raw = impl.get();
     impl->thread = std::thread([raw] { raw->run(); });
     impl->writer_id = impl->thread.get_id();
@@ -290,12 +340,15 @@ void SqliteDedupStore::close() {
         impl_->closing = true;
         impl_->queue_cv.notify_one();
     }
+    impl_->health.closed();
     // Called from a `done` callback, the writer finishes the queue and stops by itself; it is
     // joined by the destructor's close().
     if (impl_->thread.joinable() && std::this_thread::get_id() != impl_->writer_id) {
         impl_->thread.join();
     }
 }
+
+Status SqliteDedupStore::health() const { return impl_->health.status(); }
 
 std::uint64_t SqliteDedupStore::commits() const {
     return impl_->commits.load(std::memory_order_relaxed);

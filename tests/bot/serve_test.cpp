@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -34,16 +35,19 @@ std::string write_config(const TempDir& dir, const std::string& text) {
 
 std::string valid_config(const TempDir& dir) {
     return write_config(dir, R"({"listen": {"address": "127.0.0.1", "port": 0},
-      "database": ")" + dir.file("test.db") + R"(",
+      "database": ")" + dir.file("test.db") +
+                                 R"(",
       "channels": [{"name": "corp-app", "kind": "wecom", "token": "GroupDeskWeComToken2026",
                     "encoding_aes_key": "lKRAqMwOrg1RbhWggwIFK0PAQ479hMozW3haoCZqB8E",
                     "receive_id": "ww3f8a2b1c4d5e6f70"}]})");
 }
 
-// The executable with stdout and stderr on one pipe.
+// The executable with stdout and stderr on one pipe; `runner` (e.g. setpriv and its options)
+// goes before it on the command line.
 class Process {
 public:
-    explicit Process(const std::vector<std::string>& args) {
+    explicit Process(const std::vector<std::string>& args,
+                     const std::vector<std::string>& runner = {}) {
         int fds[2];
         if (::pipe2(fds, O_CLOEXEC) != 0) return;
         pid_ = ::fork();
@@ -51,10 +55,11 @@ public:
             ::dup2(fds[1], STDOUT_FILENO);
             ::dup2(fds[1], STDERR_FILENO);
             std::vector<char*> argv;
+            for (const auto& r : runner) argv.push_back(const_cast<char*>(r.c_str()));
             argv.push_back(const_cast<char*>(GROUPDESK_BINARY));
             for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
             argv.push_back(nullptr);
-            ::execv(GROUPDESK_BINARY, argv.data());
+            ::execv(argv[0], argv.data());
             ::_exit(127);
         }
         ::close(fds[1]);
@@ -95,8 +100,8 @@ public:
 
 private:
     bool read_some(Clock::time_point deadline) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
-                                                                                 Clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         if (left.count() <= 0) return false;
         pollfd p{out_fd_, POLLIN, 0};
         if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
@@ -158,6 +163,68 @@ TEST(CheckConfig, AcceptsAValidFile) {
     ASSERT_TRUE(WIFEXITED(status));
     EXPECT_EQ(WEXITSTATUS(status), 0) << check.output();
     EXPECT_NE(check.output().find("ok (1 channels)"), std::string::npos) << check.output();
+}
+
+TEST(ServeDatabase, ASecondServerOnTheSameDatabaseExitsAndNamesTheLockFile) {
+    TempDir dir;
+    const std::string config = valid_config(dir);
+    Process first({"serve", "--config", config});
+    ASSERT_TRUE(first.started());
+    ASSERT_TRUE(first.wait_for_output("groupdesk listening on")) << first.output();
+
+    Process second({"serve", "--config", config});
+    ASSERT_TRUE(second.started());
+    const int status = second.wait_exit();
+    ASSERT_TRUE(WIFEXITED(status)) << second.output();
+    EXPECT_EQ(WEXITSTATUS(status), 1) << second.output();
+    const std::string db = dir.file("test.db");
+    EXPECT_NE(
+        second.output().find("database " + db +
+                             " is in use by another GroupDesk process (lock file " + db + ".lock)"),
+        std::string::npos)
+        << second.output();
+
+    first.signal(SIGTERM);
+    const int first_status = first.wait_exit();
+    ASSERT_TRUE(WIFEXITED(first_status)) << first.output();
+    EXPECT_EQ(WEXITSTATUS(first_status), 0) << first.output();
+}
+
+TEST(ServeDatabase, AnUnwritableDatabaseIsRefusedAtStartUp) {
+    // Root writes any file, so the server runs as an unprivileged user on a root-owned file.
+    constexpr const char* kSetpriv = "/usr/bin/setpriv";
+    if (::geteuid() != 0 || ::access(kSetpriv, X_OK) != 0) {
+        GTEST_SKIP() << "needs root and " << kSetpriv << " to run the server as another user";
+    }
+    const std::vector<std::string> as_nobody = {kSetpriv, "--reuid=65534", "--regid=65534",
+                                                "--clear-groups"};
+    {
+        Process probe({"--version"}, as_nobody);
+        const int status = probe.wait_exit();
+        if (!probe.started() || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            GTEST_SKIP() << "user 65534 cannot run the executable here: " << probe.output();
+        }
+    }
+    TempDir dir;
+    const std::string config = valid_config(dir);
+    const std::string db = dir.file("test.db");
+    std::ofstream{db};  // an empty file is an empty SQLite database
+    namespace fs = std::filesystem;
+    // The directory is writable (the lock file can be made); the database file is not.
+    fs::permissions(dir.path(), fs::perms::all);
+    fs::permissions(db, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                            fs::perms::others_read);
+    fs::permissions(config, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                                fs::perms::others_read);
+
+    Process server({"serve", "--config", config}, as_nobody);
+    ASSERT_TRUE(server.started());
+    const int status = server.wait_exit();
+    ASSERT_TRUE(WIFEXITED(status)) << server.output();
+    EXPECT_EQ(WEXITSTATUS(status), 1) << server.output();
+    EXPECT_NE(server.output().find("database file is not writable"), std::string::npos)
+        << server.output();
+    EXPECT_NE(server.output().find(db), std::string::npos) << server.output();
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 // A platform retry of the same callback gets the identical reply and runs no handler again,
 // also after a restart; different messages are not confused.
+#include <filesystem>
+
 #include "tests/integration/server_fixture.h"
 #include "tests/support/callbacks.h"
 #include "tests/support/vectors.h"
@@ -69,6 +71,24 @@ TEST_F(RetryTest, EventsAreKeyedBySenderTimeAndEvent) {
     EXPECT_EQ(post(b.target, b.body).status, 200);
     EXPECT_EQ(post(a.target, a.body).status, 200);
     EXPECT_EQ(metric(kHits), 1);
+}
+
+TEST_F(RetryTest, ADeletedDatabaseFileGets503AndHealthzSaysWhy) {
+    // A first callback leaves an idle lookup connection (on the file as opened) in the pool.
+    const auto& v = vector_by_id("wecom-text-chinese");
+    ASSERT_EQ(post("/callback/corp-app?" + v.at("http").at("query_string").get<std::string>(),
+                   v.at("http").at("body"))
+                  .status,
+              200);
+    ASSERT_EQ(get("/healthz").status, 200);
+    std::filesystem::remove(config_.database);
+    // The record cannot be made durable, so the platform is not answered and will retry.
+    EXPECT_EQ(send_help().status, 503);
+    auto health = get("/healthz");
+    EXPECT_EQ(health.status, 503);
+    EXPECT_NE(health.body.find("unhealthy: database file was deleted or replaced"),
+              std::string::npos)
+        << health.body;
 }
 
 }  // namespace
