@@ -5,7 +5,7 @@
 #include <string>
 
 #include "storage/sqlite/database.h"
-#include "tests/storage/fault_fs.h"
+#include "tests/support/fault_fs.h"
 #include "tests/storage/store_test_support.h"
 
 namespace groupdesk::storage::sqlite {

@@ -16,7 +16,7 @@
 
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/sqlite_dedup_store.h"
-#include "tests/storage/fault_fs.h"
+#include "tests/support/fault_fs.h"
 #include "tests/storage/store_test_support.h"
 
 namespace groupdesk::storage::sqlite {
