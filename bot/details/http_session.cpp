@@ -22,6 +22,7 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using beast::error_code;
+using Clock = std::chrono::steady_clock;
 
 // Real request headers are well under 8 KiB; 16 KiB bounds memory per connection.
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
@@ -49,7 +50,11 @@ std::string to_upper(std::string_view s) {
 class Session final : public std::enable_shared_from_this<Session> {
 public:
     Session(tcp::socket&& socket, ServerState& state, bool reject)
-        : stream_(std::move(socket)), state_(state), reject_(reject) {
+        : stream_(std::move(socket)),
+          state_(state),
+          // From the accept on: the wait for the first byte counts against the header timeout.
+          header_deadline_(Clock::now() + state.options.limits.header_timeout),
+          reject_(reject) {
         error_code ec;
         auto ep = stream_.socket().remote_endpoint(ec);
         remote_ = ec ? std::string("?") : ep.address().to_string();
@@ -95,9 +100,13 @@ private:
         if (buffer_.size() > 0) return read_header();  // the client pipelined its next request
         if (state_.stopping.load()) return close();
         if (buffer_.capacity() > kKeepBufferBytes) buffer_.shrink_to_fit();
-        // A new connection must start its request as fast as it must finish its headers.
-        const auto& lim = state_.options.limits;
-        stream_.expires_after(fresh_ ? lim.header_timeout : lim.idle_timeout);
+        // A new connection must have sent its whole header by header_deadline_; a kept-alive one
+        // may wait idle_timeout for the next request, whose header_timeout starts at its first byte.
+        if (fresh_) {
+            stream_.expires_at(header_deadline_);
+        } else {
+            stream_.expires_after(state_.options.limits.idle_timeout);
+        }
         stream_.async_read_some(
             buffer_.prepare(kReadChunk),
             beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
@@ -114,6 +123,7 @@ private:
     }
 
     void read_header() {
+        if (!fresh_) header_deadline_ = Clock::now() + state_.options.limits.header_timeout;
         phase_ = Phase::Header;
         version_ = 11;
         head_ = false;
@@ -124,7 +134,8 @@ private:
         // Most requests arrive whole in one segment: parse what is buffered before going async.
         if (auto ec = parse_buffered()) return on_read_error(ec);
         if (parser_->is_header_done()) return on_header({}, 0);
-        stream_.expires_after(state_.options.limits.header_timeout);
+        // One deadline for the whole header: a byte now and then does not extend it.
+        stream_.expires_at(header_deadline_);
         http::async_read_header(stream_, buffer_, *parser_,
                                 beast::bind_front_handler(&Session::on_header, shared_from_this()));
     }
@@ -205,6 +216,7 @@ private:
     std::optional<http::request_parser<http::string_body>> parser_;
     http::response<http::string_body> res_;
     ServerState& state_;
+    Clock::time_point header_deadline_;
     std::string remote_;
     Phase phase_ = Phase::Idle;
     bool reject_;

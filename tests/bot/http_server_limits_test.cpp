@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -26,6 +27,20 @@ TEST(HttpServerTest, IncompleteHeadersAreCutOffAfterTheHeaderTimeout) {
     Client slow(srv.port());
     ASSERT_FALSE(slow.send_raw("GET / HTTP/1.1\r\nHost: x\r\n"));
     EXPECT_TRUE(closed_by_server(slow.wait_closed()));
+}
+
+TEST(HttpServerTest, TheFirstByteDoesNotRestartTheHeaderTimeout) {
+    config::HttpLimits limits;
+    limits.header_timeout = std::chrono::seconds(2);
+    RunningServer srv(echo_target(), limits);
+    ASSERT_TRUE(srv.started());
+    const auto accepted = std::chrono::steady_clock::now();
+    Client slow(srv.port());
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    ASSERT_FALSE(slow.send_raw("G"));
+    EXPECT_TRUE(closed_by_server(slow.wait_closed()));
+    // Closed 2 s after the accept; a restarted timeout would close it only at 3.5 s.
+    EXPECT_LT(std::chrono::steady_clock::now() - accepted, std::chrono::milliseconds(2750));
 }
 
 TEST(HttpServerTest, SlowBodiesAndIdleKeepAliveConnectionsAreClosed) {
