@@ -75,37 +75,6 @@ TEST(HttpServerTest, ManyIdleAndSlowConnectionsDoNotDelayARequest) {
     for (auto& s : idle) s.close();
 }
 
-TEST(HttpServerTest, ConnectionsBeyondTheLimitGet503) {
-    config::HttpLimits limits;
-    limits.max_connections = 2;
-    RunningServer srv(echo_target(), limits);
-    ASSERT_TRUE(srv.started());
-    Client a(srv.port());
-    Client b(srv.port());
-    // A served request proves the server counts the connection.
-    ASSERT_EQ(a.exchange(make_request(http::verb::get, "/a")).result_int(), 200);
-    ASSERT_EQ(b.exchange(make_request(http::verb::get, "/b")).result_int(), 200);
-
-    Client c(srv.port());
-    auto busy = c.exchange(make_request(http::verb::get, "/c"));
-    EXPECT_EQ(busy.result_int(), 503);
-    EXPECT_TRUE(closed_by_server(c.wait_closed()));
-    EXPECT_EQ(a.exchange(make_request(http::verb::get, "/a2")).result_int(), 200);
-
-    // Once a connection goes, a new one is served. The server learns of the close on its own
-    // schedule, so try again (a bounded number of times) until it has.
-    a.close();
-    int status = 0;
-    for (int attempt = 0; attempt < 2000 && status != 200; ++attempt) {
-        Client d(srv.port());
-        status = d.exchange(make_request(http::verb::get, "/d")).result_int();
-        if (status != 200) {
-            EXPECT_EQ(status, 503);
-        }
-    }
-    EXPECT_EQ(status, 200);
-}
-
 TEST(HttpServerTest, StopClosesIdleConnectionsAndAnswersInFlightRequests) {
     std::promise<Respond> held;
     RunningServer srv([&](HttpRequest req, Respond respond) {
