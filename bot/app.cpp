@@ -180,6 +180,7 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
         options, [router](HttpRequest request, Respond respond) {
             router->handle(std::move(request), std::move(respond));
         });
+    impl->metrics->observe(impl->server->stats());  // the server outlives every request
     impl->sweeper = std::make_unique<DedupSweeper>(*impl->dedup_store, clock, cfg.dedup);
     return std::unique_ptr<App>(new App(std::move(impl)));
 }

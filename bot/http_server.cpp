@@ -82,10 +82,10 @@ private:
             retry_.async_wait([self = shared_from_this()](error_code) { self->accept(); });
             return;
         }
-        // Over the limit a connection is still accepted, answered 503 and closed: the client
-        // learns at once that we are busy instead of waiting in the kernel's backlog.
-        bool reject = state_.connections.load() >= state_.options.limits.max_connections;
-        details::start_session(std::move(socket), state_, reject);
+        // Over the limit a connection is still accepted (answered 503 and closed if no slow one
+        // can make room): the client learns at once that we are busy instead of waiting in the
+        // kernel's backlog.
+        details::start_session(std::move(socket), state_);
         accept();
     }
 
@@ -151,6 +151,7 @@ Status HttpServer::start() {
 }
 
 std::uint16_t HttpServer::port() const { return impl_->port; }
+const HttpServerStats& HttpServer::stats() const { return impl_->state.stats; }
 
 void HttpServer::run() {
     auto loop = [this] {
@@ -179,7 +180,7 @@ void HttpServer::stop() {
         listener = impl_->listener;
     }
     if (listener) listener->stop();
-    st.close_idle_sessions();
+    st.registry.stop_idle();
 }
 
 }  // namespace groupdesk::bot

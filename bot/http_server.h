@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "bot/http_server_stats.h"
 #include "common/http_types.h"
 #include "common/result.h"
 #include "config/config.h"
@@ -37,6 +38,8 @@ public:
     Status start();
     // The bound port, useful after binding port 0.
     std::uint16_t port() const;
+    // Connection counts, for GET /metrics; lives as long as the server.
+    const HttpServerStats& stats() const;
     // Serves on `threads` threads (the caller's among them) until stop() and every in-flight
     // request is answered.
     void run();

@@ -73,6 +73,37 @@ std::string format_double(double v) {
     return buf;
 }
 
+std::string value(const std::atomic<std::uint64_t>& v) {
+    return std::to_string(v.load(std::memory_order_relaxed));
+}
+
+void render_http(const HttpServerStats& s, std::string& out) {
+    out += "# HELP groupdesk_connections_open HTTP connections open (counted in "
+           "http.max_connections).\n";
+    out += "# TYPE groupdesk_connections_open gauge\n";
+    out += "groupdesk_connections_open " + value(s.connections_open) + "\n";
+    out += "# HELP groupdesk_connections_rejected_total Connections answered 503 at "
+           "http.max_connections.\n";
+    out += "# TYPE groupdesk_connections_rejected_total counter\n";
+    out += "groupdesk_connections_rejected_total " + value(s.connections_rejected) + "\n";
+    out += "# HELP groupdesk_connections_closed_total Connections closed to make room for "
+           "others.\n";
+    out += "# TYPE groupdesk_connections_closed_total counter\n";
+    out += "groupdesk_connections_closed_total{reason=\"slow_header\"} " +
+           value(s.closed_slow_header) + "\n";
+    out += "groupdesk_connections_closed_total{reason=\"idle\"} " + value(s.closed_idle) + "\n";
+    out += "groupdesk_connections_closed_total{reason=\"body_shed\"} " +
+           value(s.closed_body_shed) + "\n";
+    out += "# HELP groupdesk_buffered_body_bytes Bytes reserved for request bodies being "
+           "received.\n";
+    out += "# TYPE groupdesk_buffered_body_bytes gauge\n";
+    out += "groupdesk_buffered_body_bytes " + value(s.buffered_body_bytes) + "\n";
+    out += "# HELP groupdesk_body_budget_rejected_total Requests answered 503 at "
+           "http.max_buffered_body_bytes.\n";
+    out += "# TYPE groupdesk_body_budget_rejected_total counter\n";
+    out += "groupdesk_body_budget_rejected_total " + value(s.bodies_rejected) + "\n";
+}
+
 }  // namespace
 
 std::string Metrics::render() const {
@@ -109,6 +140,7 @@ std::string Metrics::render() const {
         out += "groupdesk_dedup_hits_total{channel=\"" + m->name + "\"} " +
                std::to_string(m->dedup_hits.load(std::memory_order_relaxed)) + "\n";
     }
+    if (http_ != nullptr) render_http(*http_, out);
     return out;
 }
 

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "bot/http_server_stats.h"
+
 namespace groupdesk::bot {
 
 // What happened to one callback request; the `outcome` label of groupdesk_callbacks_total.
@@ -41,6 +43,8 @@ public:
     // Unknown channel names are ignored (they are not callbacks of ours).
     void record_callback(std::string_view channel, CallbackOutcome outcome, double seconds);
     void record_dedup_hit(std::string_view channel);
+    // Renders the HTTP server's connection counts too; `stats` must outlive this object's use.
+    void observe(const HttpServerStats& stats) { http_ = &stats; }
 
     std::string render() const;
 
@@ -49,6 +53,7 @@ private:
     ChannelMetrics* find(std::string_view channel) const;
 
     std::vector<std::unique_ptr<ChannelMetrics>> channels_;
+    const HttpServerStats* http_ = nullptr;
 };
 
 }  // namespace groupdesk::bot

@@ -49,6 +49,8 @@ struct HttpLimits {
     // An idle keep-alive connection is closed after this.
     std::chrono::seconds idle_timeout{60};
     std::size_t max_connections = 10000;
+    // Request bodies being received, all connections together; at least max_body_bytes.
+    std::size_t max_buffered_body_bytes = 64 * 1024 * 1024;
 };
 
 struct Callbacks {

@@ -211,7 +211,8 @@ Config Checker::read(const Json& root) {
 
     const Json* http = section(root, "http",
                                {"max_body_bytes", "header_timeout_seconds", "body_timeout_seconds",
-                                "idle_timeout_seconds", "max_connections"});
+                                "idle_timeout_seconds", "max_connections",
+                                "max_buffered_body_bytes"});
     using std::chrono::seconds;
     integer(http, "http", "max_body_bytes", 1024, 64 * 1024 * 1024,
             [&](auto v) { c.http.max_body_bytes = std::size_t(v); });
@@ -223,6 +224,14 @@ Config Checker::read(const Json& root) {
             [&](auto v) { c.http.idle_timeout = seconds(v); });
     integer(http, "http", "max_connections", 1, 1000000,
             [&](auto v) { c.http.max_connections = std::size_t(v); });
+    integer(http, "http", "max_buffered_body_bytes", 1024, 64LL * 1024 * 1024 * 1024,
+            [&](auto v) { c.http.max_buffered_body_bytes = std::size_t(v); });
+    // Every single body must fit, or a request under max_body_bytes could never be received.
+    if (c.http.max_buffered_body_bytes < c.http.max_body_bytes) {
+        fail("http.max_buffered_body_bytes",
+             "must be at least http.max_body_bytes (" + std::to_string(c.http.max_body_bytes) +
+                 "), got " + std::to_string(c.http.max_buffered_body_bytes));
+    }
 
     const Json* callbacks =
         section(root, "callbacks", {"timestamp_window_seconds", "answer_deadline_ms"});

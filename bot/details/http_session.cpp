@@ -22,6 +22,7 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using beast::error_code;
+using Clock = std::chrono::steady_clock;
 
 // Real request headers are well under 8 KiB; 16 KiB bounds memory per connection.
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
@@ -36,38 +37,50 @@ constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
 
 std::string to_upper(std::string_view s) {
     std::string out(s);
-    for (char& c : out) {
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    }
+    for (char& c : out) c = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
     return out;
+}
+
+// The transport's own answers: short text (with nosniff, as every text answer).
+HttpResponse own_answer(int status, std::string body) {
+    return HttpResponse::text(status, std::move(body));
 }
 
 }  // namespace
 
 // One connection on its own strand: Idle → Header → Body → Handling → Writing, then Idle again
 // (keep-alive) or Closing.
-class Session final : public std::enable_shared_from_this<Session> {
+class Session final : public RegisteredConnection, public std::enable_shared_from_this<Session> {
 public:
-    Session(tcp::socket&& socket, ServerState& state, bool reject)
-        : stream_(std::move(socket)), state_(state), reject_(reject) {
+    Session(tcp::socket&& socket, ServerState& state)
+        : stream_(std::move(socket)),
+          state_(state),
+          // From the accept on: the wait for the first byte counts against the header timeout.
+          header_deadline_(Clock::now() + state.options.limits.header_timeout) {
         error_code ec;
         auto ep = stream_.socket().remote_endpoint(ec);
         remote_ = ec ? std::string("?") : ep.address().to_string();
-        if (!reject_) state_.connections.fetch_add(1, std::memory_order_relaxed);
     }
     ~Session() {
-        if (reject_) return;
-        state_.remove(this);
-        state_.connections.fetch_sub(1, std::memory_order_relaxed);
+        if (id_ != ConnectionRegistry::kRefused) state_.registry.remove(id_);
     }
 
-    void start() {
-        if (!reject_) state_.add(shared_from_this());
-        net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->begin(); });
+    // `id` from the registry; kRefused: answer 503 and close.
+    void start(ConnectionRegistry::Id id) {
+        id_ = id;
+        net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+            if (self->id_ == ConnectionRegistry::kRefused) return self->refuse();
+            self->wait_for_request();
+        });
+    }
+
+    // The registry chose this connection to make room: no answer, the client was too slow.
+    void close_soon() override {
+        net::post(stream_.get_executor(), [self = shared_from_this()] { self->close(); });
     }
 
     // stop(): a connection waiting for its next request, with nothing read, is closed now.
-    void stop_if_idle() {
+    void stop_if_idle() override {
         net::post(stream_.get_executor(), [self = shared_from_this()] {
             if (self->phase_ == Phase::Idle) self->close();
         });
@@ -82,12 +95,11 @@ public:
 private:
     enum class Phase { Idle, Header, Body, Handling, Writing, Closing };
 
-    void begin() {
-        if (!reject_) return wait_for_request();
-        spdlog::warn("http: {}: connection limit ({}) reached, answering 503", remote_,
-                     state_.options.limits.max_connections);
+    // Refused by the registry (which logs refusals, at most once a second): 503 and close.
+    void refuse() {
         phase_ = Phase::Handling;
-        send(HttpResponse::text(503, "server busy"));
+        keep_alive_ = false;
+        send(own_answer(503, "server busy"));
     }
 
     void wait_for_request() {
@@ -95,9 +107,10 @@ private:
         if (buffer_.size() > 0) return read_header();  // the client pipelined its next request
         if (state_.stopping.load()) return close();
         if (buffer_.capacity() > kKeepBufferBytes) buffer_.shrink_to_fit();
-        // A new connection must start its request as fast as it must finish its headers.
-        const auto& lim = state_.options.limits;
-        stream_.expires_after(fresh_ ? lim.header_timeout : lim.idle_timeout);
+        // A new connection must have sent its whole header by header_deadline_; a kept-alive one
+        // may wait idle_timeout for the next request, whose header_timeout starts at its first byte.
+        stream_.expires_at(fresh_ ? header_deadline_
+                                  : Clock::now() + state_.options.limits.idle_timeout);
         stream_.async_read_some(
             buffer_.prepare(kReadChunk),
             beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
@@ -114,25 +127,33 @@ private:
     }
 
     void read_header() {
+        if (!fresh_) {
+            header_deadline_ = Clock::now() + state_.options.limits.header_timeout;
+            state_.registry.header_started(id_);
+        }
         phase_ = Phase::Header;
         version_ = 11;
         head_ = false;
         parser_.emplace();
         parser_->header_limit(kHeaderLimit);
         parser_->body_limit(state_.options.limits.max_body_bytes);
-        parser_->eager(true);
+        // Not past the header: the body is reserved in the registry before Beast allocates it.
+        parser_->eager(false);
         // Most requests arrive whole in one segment: parse what is buffered before going async.
         if (auto ec = parse_buffered()) return on_read_error(ec);
         if (parser_->is_header_done()) return on_header({}, 0);
-        stream_.expires_after(state_.options.limits.header_timeout);
+        // One deadline for the whole header: a byte now and then does not extend it.
+        stream_.expires_at(header_deadline_);
         http::async_read_header(stream_, buffer_, *parser_,
                                 beast::bind_front_handler(&Session::on_header, shared_from_this()));
     }
 
-    // Feeds the buffered bytes to the parser; running short of bytes is no error here.
+    // Feeds the buffered bytes to the parser, up to the end of the header or, once the body is
+    // reserved, of the message; running short of bytes is no error here.
     error_code parse_buffered() {
         error_code ec;
-        while (buffer_.size() > 0 && !parser_->is_done()) {
+        while (buffer_.size() > 0 &&
+               !(phase_ == Phase::Body ? parser_->is_done() : parser_->is_header_done())) {
             auto used = parser_->put(buffer_.data(), ec);
             buffer_.consume(used);
             if (ec == http::error::need_more) return {};
@@ -143,18 +164,31 @@ private:
 
     void on_header(error_code ec, std::size_t) {
         if (ec) return on_read_error(ec);
+        // Content-Length is within max_body_bytes (the parser checked); a chunked body may grow
+        // to max_body_bytes, so that is reserved.
+        const auto length = parser_->content_length();
+        const std::size_t reserve = parser_->is_done() ? 0
+                                    : length           ? static_cast<std::size_t>(*length)
+                                                       : state_.options.limits.max_body_bytes;
+        switch (state_.registry.start_request(id_, reserve)) {
+            case ConnectionRegistry::Start::Closed: return close();
+            case ConnectionRegistry::Start::OverBudget: return refuse();
+            case ConnectionRegistry::Start::Go: break;
+        }
         if (parser_->is_done()) return handle_request();
         phase_ = Phase::Body;
+        parser_->eager(true);
+        if (auto pec = parse_buffered()) return on_read_error(pec);
+        if (parser_->is_done()) return on_body();
         stream_.expires_after(state_.options.limits.body_timeout);
         const auto& req = parser_->get();
         if (req.version() == 11 && beast::iequals(req[http::field::expect], "100-continue")) {
             // The body limit has been checked against Content-Length already: invite the body.
-            net::async_write(stream_, net::buffer(kContinue, sizeof(kContinue) - 1),
-                             [self = shared_from_this()](error_code wec, std::size_t) {
-                                 if (wec) return self->close();
-                                 self->read_body();
-                             });
-            return;
+            return net::async_write(stream_, net::buffer(kContinue, sizeof(kContinue) - 1),
+                                    [self = shared_from_this()](error_code wec, std::size_t) {
+                                        if (wec) return self->close();
+                                        self->read_body();
+                                    });
         }
         read_body();
     }
@@ -163,8 +197,13 @@ private:
         http::async_read(stream_, buffer_, *parser_,
                          [self = shared_from_this()](error_code ec, std::size_t) {
                              if (ec) return self->on_read_error(ec);
-                             self->handle_request();
+                             self->on_body();
                          });
+    }
+
+    void on_body() {
+        if (!state_.registry.body_done(id_)) return close();  // shed meanwhile
+        handle_request();
     }
 
     void on_read_error(error_code ec) {
@@ -182,12 +221,12 @@ private:
         if (ec == http::error::body_limit) {
             spdlog::info("http: {}: request body over {} bytes, answering 413", remote_,
                          state_.options.limits.max_body_bytes);
-            return send(HttpResponse::text(413, "request body too large"));
+            return send(own_answer(413, "request body too large"));
         }
         std::string reason = ec == http::error::header_limit ? "request header too large"
                                                              : "bad request: " + ec.message();
         spdlog::info("http: {}: {}, answering 400", remote_, reason);
-        send(HttpResponse::text(400, std::move(reason)));
+        send(own_answer(400, std::move(reason)));
     }
 
     void handle_request();
@@ -205,9 +244,10 @@ private:
     std::optional<http::request_parser<http::string_body>> parser_;
     http::response<http::string_body> res_;
     ServerState& state_;
+    Clock::time_point header_deadline_;
     std::string remote_;
     Phase phase_ = Phase::Idle;
-    bool reject_;
+    ConnectionRegistry::Id id_ = ConnectionRegistry::kRefused;
     bool fresh_ = true;  // no request read yet on this connection
     bool keep_alive_ = false;
     bool head_ = false;
@@ -229,7 +269,7 @@ public:
         if (answered_.exchange(true)) return;
         spdlog::error("http: {}: request dropped without an answer; answering 500",
                       session_->remote());
-        deliver(HttpResponse::text(500, "internal error"));
+        deliver(own_answer(500, "internal error"));
     }
 
     // False when an answer was given already.
@@ -282,10 +322,10 @@ void Session::handle_request() {
         state_.handler(std::move(out), std::move(respond));
     } catch (const std::exception& e) {
         spdlog::error("http: {}: request handler threw: {}", remote_, e.what());
-        pending->try_answer(HttpResponse::text(500, "internal error"));
+        pending->try_answer(own_answer(500, "internal error"));
     } catch (...) {
         spdlog::error("http: {}: request handler threw a non-exception", remote_);
-        pending->try_answer(HttpResponse::text(500, "internal error"));
+        pending->try_answer(own_answer(500, "internal error"));
     }
 }
 
@@ -297,7 +337,7 @@ void Session::send(HttpResponse r) {
     phase_ = Phase::Writing;
     if (r.status < 200 || r.status > 599) {
         spdlog::error("http: {}: invalid status {} from handler; sending 500", remote_, r.status);
-        r = HttpResponse::text(500, "internal error");
+        r = own_answer(500, "internal error");
     }
     res_ = {};
     res_.result(static_cast<unsigned>(r.status));
@@ -332,6 +372,7 @@ void Session::on_write(error_code ec, std::size_t) {
     }
     res_.body().clear();
     if (!keep_alive_) return linger();
+    state_.registry.idle(id_);
     wait_for_request();
 }
 
@@ -351,30 +392,9 @@ void Session::on_linger(error_code ec, std::size_t n) {
                             beast::bind_front_handler(&Session::on_linger, shared_from_this()));
 }
 
-void ServerState::add(const std::shared_ptr<Session>& s) {
-    std::lock_guard lock(mutex);
-    sessions.emplace(s.get(), s);
-}
-
-void ServerState::remove(Session* s) {
-    std::lock_guard lock(mutex);
-    sessions.erase(s);
-}
-
-void ServerState::close_idle_sessions() {
-    std::vector<std::shared_ptr<Session>> live;
-    {
-        std::lock_guard lock(mutex);
-        live.reserve(sessions.size());
-        for (auto& [ptr, weak] : sessions) {
-            if (auto s = weak.lock()) live.push_back(std::move(s));
-        }
-    }
-    for (auto& s : live) s->stop_if_idle();
-}
-
-void start_session(tcp::socket&& socket, ServerState& state, bool reject) {
-    std::make_shared<Session>(std::move(socket), state, reject)->start();
+void start_session(tcp::socket&& socket, ServerState& state) {
+    auto session = std::make_shared<Session>(std::move(socket), state);
+    session->start(state.registry.admit(session));
 }
 
 }  // namespace groupdesk::bot::details

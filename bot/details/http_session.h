@@ -5,37 +5,31 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <cstddef>
-#include <memory>
 #include <mutex>
-#include <unordered_map>
 
+#include "bot/details/connection_registry.h"
 #include "bot/http_server.h"
 
 namespace groupdesk::bot::details {
 
-class Session;
-
-// What every session shares: the options, the handler, the stop flag and the live sessions.
+// What every session shares: the options, the handler, the stop flag and the live connections.
 struct ServerState {
     ServerState(HttpServerOptions o, RequestHandler h, boost::asio::io_context& io)
-        : options(std::move(o)), handler(std::move(h)), ioc(io) {}
+        : options(std::move(o)),
+          handler(std::move(h)),
+          ioc(io),
+          registry(options.limits, stats) {}
 
     HttpServerOptions options;
     RequestHandler handler;
     boost::asio::io_context& ioc;
     std::atomic<bool> stopping{false};
-    std::atomic<std::size_t> connections{0};
-    std::mutex mutex;
-    std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
-
-    void add(const std::shared_ptr<Session>& s);
-    void remove(Session* s);
-    // stop(): closes every connection that is waiting for its next request.
-    void close_idle_sessions();
+    std::mutex mutex;  // guards the listener in HttpServer
+    HttpServerStats stats;
+    ConnectionRegistry registry;
 };
 
-// Serves one accepted connection. With `reject` (over max_connections) it answers 503 and closes.
-void start_session(boost::asio::ip::tcp::socket&& socket, ServerState& state, bool reject);
+// Serves one accepted connection; one the registry refuses is answered 503 and closed.
+void start_session(boost::asio::ip::tcp::socket&& socket, ServerState& state);
 
 }  // namespace groupdesk::bot::details

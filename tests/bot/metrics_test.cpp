@@ -1,4 +1,4 @@
-// Prometheus rendering of the callback metrics.
+// Prometheus rendering of the callback metrics and the HTTP server's connection counts.
 #include "bot/metrics.h"
 
 #include <gtest/gtest.h>
@@ -49,6 +49,32 @@ TEST(Metrics, TypesAreDeclared) {
     EXPECT_TRUE(has_line(text, "# TYPE groupdesk_callbacks_total counter"));
     EXPECT_TRUE(has_line(text, "# TYPE groupdesk_callback_seconds histogram"));
     EXPECT_TRUE(has_line(text, "# TYPE groupdesk_dedup_hits_total counter"));
+}
+
+TEST(Metrics, HttpServerConnectionCounts) {
+    HttpServerStats stats;
+    stats.connections_open = 7;
+    stats.connections_rejected = 3;
+    stats.closed_slow_header = 512;
+    stats.closed_idle = 2;
+    stats.closed_body_shed = 4;
+    stats.bodies_rejected = 1;
+    stats.buffered_body_bytes = 4096;
+    Metrics metrics({"a"});
+    EXPECT_EQ(metrics.render().find("groupdesk_connections"), std::string::npos);
+    metrics.observe(stats);
+    const std::string text = metrics.render();
+    EXPECT_TRUE(has_line(text, "# TYPE groupdesk_connections_open gauge"));
+    EXPECT_TRUE(has_line(text, "groupdesk_connections_open 7"));
+    EXPECT_TRUE(has_line(text, "# TYPE groupdesk_connections_rejected_total counter"));
+    EXPECT_TRUE(has_line(text, "groupdesk_connections_rejected_total 3"));
+    EXPECT_TRUE(has_line(text, "# TYPE groupdesk_connections_closed_total counter"));
+    EXPECT_TRUE(has_line(text, "groupdesk_connections_closed_total{reason=\"slow_header\"} 512"));
+    EXPECT_TRUE(has_line(text, "groupdesk_connections_closed_total{reason=\"idle\"} 2"));
+    EXPECT_TRUE(has_line(text, "groupdesk_connections_closed_total{reason=\"body_shed\"} 4"));
+    EXPECT_TRUE(has_line(text, "# TYPE groupdesk_buffered_body_bytes gauge"));
+    EXPECT_TRUE(has_line(text, "groupdesk_buffered_body_bytes 4096"));
+    EXPECT_TRUE(has_line(text, "groupdesk_body_budget_rejected_total 1"));
 }
 
 }  // namespace

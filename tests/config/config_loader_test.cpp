@@ -116,6 +116,7 @@ TEST(ConfigLoader, DefaultsApplyWhenSectionsAreAbsent) {
     EXPECT_EQ(c.http.max_connections, 10000u);
     EXPECT_EQ(c.callbacks.timestamp_window, std::chrono::hours(1));
     EXPECT_EQ(c.callbacks.answer_deadline, std::chrono::seconds(3));
+    EXPECT_EQ(c.http.max_buffered_body_bytes, 64u * 1024 * 1024);
     EXPECT_EQ(c.dedup.retention, std::chrono::hours(72));
     EXPECT_EQ(c.dedup.sweep_interval, std::chrono::seconds(60));
     EXPECT_EQ(c.log.level, "info");
@@ -125,7 +126,8 @@ TEST(ConfigLoader, DefaultsApplyWhenSectionsAreAbsent) {
 
 TEST(ConfigLoader, PartialSectionsKeepTheOtherDefaultsAndBoundsAreInclusive) {
     const LoadResult result = load(with_top(
-        R"("listen": {"port": 0, "address": "::1"}, "http": {"max_body_bytes": 67108864},
+        R"("listen": {"port": 0, "address": "::1"}, "http": {"max_body_bytes": 67108864,
+           "max_buffered_body_bytes": 68719476736},
            "dedup": {"retention_hours": 8760, "sweep_interval_seconds": 1},
            "callbacks": {"timestamp_window_seconds": 60, "answer_deadline_ms": 100},
            "log": {"level": "trace"})"));
@@ -134,6 +136,7 @@ TEST(ConfigLoader, PartialSectionsKeepTheOtherDefaultsAndBoundsAreInclusive) {
     EXPECT_EQ(c.listen.port, 0);
     EXPECT_EQ(c.listen.address, "::1");
     EXPECT_EQ(c.http.max_body_bytes, 64u * 1024u * 1024u);
+    EXPECT_EQ(c.http.max_buffered_body_bytes, 64ull * 1024 * 1024 * 1024);
     EXPECT_EQ(c.http.body_timeout, std::chrono::seconds(10));
     EXPECT_EQ(c.dedup.retention, std::chrono::hours(8760));
     EXPECT_EQ(c.dedup.sweep_interval, std::chrono::seconds(1));
@@ -174,6 +177,13 @@ TEST(ConfigLoader, TopLevelRules) {
          "http.max_connections: must be between 1 and 1000000, got 0"},
         {with_top(R"("http": {"max_connections": 1000001})"),
          "http.max_connections: must be between 1 and 1000000, got 1000001"},
+        {with_top(R"("http": {"max_buffered_body_bytes": 1023})"),
+         "http.max_buffered_body_bytes: must be between 1024 and 68719476736, got 1023"},
+        {with_top(R"("http": {"max_buffered_body_bytes": 1048575})"),
+         "http.max_buffered_body_bytes: must be at least http.max_body_bytes (1048576), got "
+         "1048575"},
+        {with_top(R"("http": {"max_body_bytes": 4096, "max_buffered_body_bytes": 4095})"),
+         "http.max_buffered_body_bytes: must be at least http.max_body_bytes (4096), got 4095"},
         {with_top(R"("http": {"max_body": 1})"), "http.max_body: unknown key"},
         {with_top(R"("dedup": {"retention_hours": 0})"),
          "dedup.retention_hours: must be between 1 and 8760, got 0"},
