@@ -36,6 +36,7 @@ void ServerTest::SetUp() {
     plain.encoding_aes_key.clear();  // an Official Account in plaintext mode
     plain.receive_id.clear();
     config_.channels.push_back(plain);
+    configure(config_);
     start();
 }
 

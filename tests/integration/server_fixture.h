@@ -22,6 +22,9 @@ protected:
     void SetUp() override;
     void TearDown() override;
 
+    // A fixture's changes to the demo config, made before the first start.
+    virtual void configure(config::Config& /*config*/) {}
+
     void start();
     void stop();
     void restart() {

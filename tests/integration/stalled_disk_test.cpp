@@ -21,9 +21,11 @@ protected:
         std::string why;
         mount_ = Mount::ext4_image(dir_.file("disk.img"), dir_.file("disk"), 16, why);
         if (!mount_) GTEST_SKIP() << why;
-        config_.database = dir_.file("disk") + "/groupdesk.db";
-        config_.callbacks.answer_deadline = std::chrono::milliseconds(500);
         ServerTest::SetUp();
+    }
+    void configure(config::Config& config) override {
+        config.database = dir_.file("disk") + "/groupdesk.db";
+        config.callbacks.answer_deadline = std::chrono::milliseconds(500);
     }
     void TearDown() override {
         ServerTest::TearDown();  // before the filesystem goes away
@@ -68,7 +70,6 @@ TEST_F(StalledDiskTest, AFrozenDiskGets503InTimeAndHealthzSaysWhy) {
         if (health.status == 503) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     } while (std::chrono::steady_clock::now() < give_up);
-    fprintf(stderr, "DBG health %d %s at %ld ms\n", health.status, health.body.c_str(), (long)std::chrono::duration_cast<std::chrono::milliseconds>(give_up - std::chrono::steady_clock::now()).count());
     EXPECT_EQ(health.status, 503);
     EXPECT_NE(health.body.find("stalled"), std::string::npos) << health.body;
     EXPECT_EQ(get("/metrics").status, 200);
