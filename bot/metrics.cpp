@@ -2,6 +2,8 @@
 #include "bot/metrics.h"
 
 #include <cstdio>
+#include <initializer_list>
+#include <utility>
 
 namespace groupdesk::bot {
 
@@ -77,31 +79,34 @@ std::string value(const std::atomic<std::uint64_t>& v) {
     return std::to_string(v.load(std::memory_order_relaxed));
 }
 
+// "# HELP", "# TYPE" and the samples of one metric family.
+void family(std::string& out, std::string_view name, std::string_view type, std::string_view help,
+            std::initializer_list<std::pair<std::string_view, std::string>> samples) {
+    out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+    out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+    for (const auto& [labels, sample] : samples) {
+        out.append(name).append(labels).append(" ").append(sample).append("\n");
+    }
+}
+
 void render_http(const HttpServerStats& s, std::string& out) {
-    out += "# HELP groupdesk_connections_open HTTP connections open (counted in "
-           "http.max_connections).\n";
-    out += "# TYPE groupdesk_connections_open gauge\n";
-    out += "groupdesk_connections_open " + value(s.connections_open) + "\n";
-    out += "# HELP groupdesk_connections_rejected_total Connections answered 503 at "
-           "http.max_connections.\n";
-    out += "# TYPE groupdesk_connections_rejected_total counter\n";
-    out += "groupdesk_connections_rejected_total " + value(s.connections_rejected) + "\n";
-    out += "# HELP groupdesk_connections_closed_total Connections closed to make room for "
-           "others.\n";
-    out += "# TYPE groupdesk_connections_closed_total counter\n";
-    out += "groupdesk_connections_closed_total{reason=\"slow_header\"} " +
-           value(s.closed_slow_header) + "\n";
-    out += "groupdesk_connections_closed_total{reason=\"idle\"} " + value(s.closed_idle) + "\n";
-    out += "groupdesk_connections_closed_total{reason=\"body_shed\"} " +
-           value(s.closed_body_shed) + "\n";
-    out += "# HELP groupdesk_buffered_body_bytes Bytes reserved for request bodies being "
-           "received.\n";
-    out += "# TYPE groupdesk_buffered_body_bytes gauge\n";
-    out += "groupdesk_buffered_body_bytes " + value(s.buffered_body_bytes) + "\n";
-    out += "# HELP groupdesk_body_budget_rejected_total Requests answered 503 at "
-           "http.max_buffered_body_bytes.\n";
-    out += "# TYPE groupdesk_body_budget_rejected_total counter\n";
-    out += "groupdesk_body_budget_rejected_total " + value(s.bodies_rejected) + "\n";
+    family(out, "groupdesk_connections_open", "gauge",
+           "HTTP connections open (counted in http.max_connections).",
+           {{"", value(s.connections_open)}});
+    family(out, "groupdesk_connections_rejected_total", "counter",
+           "Connections answered 503 at http.max_connections.",
+           {{"", value(s.connections_rejected)}});
+    family(out, "groupdesk_connections_closed_total", "counter",
+           "Connections closed to make room for others.",
+           {{"{reason=\"slow_header\"}", value(s.closed_slow_header)},
+            {"{reason=\"idle\"}", value(s.closed_idle)},
+            {"{reason=\"body_shed\"}", value(s.closed_body_shed)}});
+    family(out, "groupdesk_buffered_body_bytes", "gauge",
+           "Bytes reserved for request bodies being received.",
+           {{"", value(s.buffered_body_bytes)}});
+    family(out, "groupdesk_body_budget_rejected_total", "counter",
+           "Requests answered 503 at http.max_buffered_body_bytes.",
+           {{"", value(s.bodies_rejected)}});
 }
 
 }  // namespace

@@ -2,10 +2,10 @@
 // out the write that makes a new binding durable.
 #include "bot/plaintext_binding.h"
 
-#include <atomic>
 #include <memory>
 #include <utility>
 
+#include "common/once_guard.h"
 #include "wecom/crypto.h"
 
 namespace groupdesk::bot {
@@ -24,23 +24,6 @@ Error refused() {
     return make_error(ErrorCode::Unauthenticated,
                       "timestamp and nonce already used with another message");
 }
-
-// Releases an in-flight pair exactly once: when its write settles, or when the write is dropped
-// without ever being started.
-class ReleaseOnce {
-public:
-    explicit ReleaseOnce(std::function<void()> release) : release_(std::move(release)) {}
-    ReleaseOnce(const ReleaseOnce&) = delete;
-    ReleaseOnce& operator=(const ReleaseOnce&) = delete;
-    ~ReleaseOnce() { release(); }
-    void release() {
-        if (!released_.exchange(true)) release_();
-    }
-
-private:
-    std::function<void()> release_;
-    std::atomic<bool> released_{false};
-};
 
 }  // namespace
 
@@ -79,7 +62,7 @@ Result<std::optional<handlers::DurableWrite>> PlaintextBinding::bind(
         if (**stored != fingerprint) return refused();
         return std::optional<handlers::DurableWrite>();
     }
-    auto guard = std::make_shared<ReleaseOnce>([this, pair] { release(pair); });
+    auto guard = std::make_shared<OnceGuard>([this, pair] { release(pair); });
     handlers::DurableWrite write = [this, guard, pair = std::move(pair),
                                     fingerprint = std::move(fingerprint),
                                     now](handlers::DurableDone done) {

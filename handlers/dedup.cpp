@@ -9,6 +9,8 @@
 #include <utility>
 #include <variant>
 
+#include "common/once_guard.h"
+
 namespace groupdesk::handlers {
 
 namespace {
@@ -25,24 +27,6 @@ void append_field(std::string& key, std::string_view field) {
     key += ':';
     key += field;
 }
-
-// Settles a claim exactly once: when the record is durable (or failed), or, should the write be
-// dropped without ever being started, when its last copy goes away.
-class ClaimGuard {
-public:
-    explicit ClaimGuard(std::function<void()> release) : release_(std::move(release)) {}
-    ClaimGuard(const ClaimGuard&) = delete;
-    ClaimGuard& operator=(const ClaimGuard&) = delete;
-    ~ClaimGuard() { release(); }
-
-    void release() {
-        if (!released_.exchange(true)) release_();
-    }
-
-private:
-    std::function<void()> release_;
-    std::atomic<bool> released_{false};
-};
 
 json article_to_json(const wecom::NewsArticle& a) {
     return json{
@@ -186,7 +170,7 @@ void DedupHandler::on_complete(const wecom::InboundMessage& msg, const Outcome& 
         release(key);
         return;
     }
-    auto guard = std::make_shared<ClaimGuard>([this, key] { release(key); });
+    auto guard = std::make_shared<OnceGuard>([this, key] { release(key); });
     ctx.before_answer.push_back([this, guard, key = std::move(key),
                                  answer = serialize_answer(final), at = ctx.now](DurableDone done) {
         store_.record(key, answer, at, [guard, done = std::move(done)](Status status) {
