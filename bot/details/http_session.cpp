@@ -41,11 +41,6 @@ std::string to_upper(std::string_view s) {
     return out;
 }
 
-// The transport's own answers: short text (with nosniff, as every text answer).
-HttpResponse own_answer(int status, std::string body) {
-    return HttpResponse::text(status, std::move(body));
-}
-
 }  // namespace
 
 // One connection on its own strand: Idle → Header → Body → Handling → Writing, then Idle again
@@ -99,7 +94,7 @@ private:
     void refuse() {
         phase_ = Phase::Handling;
         keep_alive_ = false;
-        send(own_answer(503, "server busy"));
+        send(HttpResponse::text(503, "server busy"));
     }
 
     void wait_for_request() {
@@ -221,12 +216,12 @@ private:
         if (ec == http::error::body_limit) {
             spdlog::info("http: {}: request body over {} bytes, answering 413", remote_,
                          state_.options.limits.max_body_bytes);
-            return send(own_answer(413, "request body too large"));
+            return send(HttpResponse::text(413, "request body too large"));
         }
         std::string reason = ec == http::error::header_limit ? "request header too large"
                                                              : "bad request: " + ec.message();
         spdlog::info("http: {}: {}, answering 400", remote_, reason);
-        send(own_answer(400, std::move(reason)));
+        send(HttpResponse::text(400, std::move(reason)));
     }
 
     void handle_request();
@@ -269,7 +264,7 @@ public:
         if (answered_.exchange(true)) return;
         spdlog::error("http: {}: request dropped without an answer; answering 500",
                       session_->remote());
-        deliver(own_answer(500, "internal error"));
+        deliver(HttpResponse::text(500, "internal error"));
     }
 
     // False when an answer was given already.
@@ -322,10 +317,10 @@ void Session::handle_request() {
         state_.handler(std::move(out), std::move(respond));
     } catch (const std::exception& e) {
         spdlog::error("http: {}: request handler threw: {}", remote_, e.what());
-        pending->try_answer(own_answer(500, "internal error"));
+        pending->try_answer(HttpResponse::text(500, "internal error"));
     } catch (...) {
         spdlog::error("http: {}: request handler threw a non-exception", remote_);
-        pending->try_answer(own_answer(500, "internal error"));
+        pending->try_answer(HttpResponse::text(500, "internal error"));
     }
 }
 
@@ -337,7 +332,7 @@ void Session::send(HttpResponse r) {
     phase_ = Phase::Writing;
     if (r.status < 200 || r.status > 599) {
         spdlog::error("http: {}: invalid status {} from handler; sending 500", remote_, r.status);
-        r = own_answer(500, "internal error");
+        r = HttpResponse::text(500, "internal error");
     }
     res_ = {};
     res_.result(static_cast<unsigned>(r.status));

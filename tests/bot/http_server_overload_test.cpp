@@ -38,13 +38,16 @@ public:
         std::unique_lock lock(mutex_);
         return changed_.wait_for(lock, kClientBound, [&] { return answers_.size() >= n; });
     }
-    void release() {
-        std::vector<Respond> answers;
+    // Answers the oldest held request.
+    void release_one() {
+        Respond respond;
         {
             std::lock_guard lock(mutex_);
-            answers.swap(answers_);
+            if (answers_.empty()) return;
+            respond = std::move(answers_.front());
+            answers_.erase(answers_.begin());
         }
-        for (auto& respond : answers) respond(HttpResponse::text(200, "released"));
+        respond(HttpResponse::text(200, "released"));
     }
 
 private:
@@ -144,11 +147,15 @@ TEST(HttpServerOverloadTest, ConnectionsBeyondTheLimitGet503WhenEveryOneHasARequ
     EXPECT_GE(log.lines_with("connection limit 2 reached"), 1u);
     EXPECT_LE(log.lines_with("connection limit 2 reached"), 3u);
 
-    held->release();
+    // a, then b, get their answers and wait for their next request, a the longer.
+    held->release_one();
     http::response<http::string_body> res;
     ASSERT_FALSE(a.read(res));
     EXPECT_EQ(res.result_int(), 200);
-    // a now waits for its next request: a new connection takes its place.
+    held->release_one();
+    ASSERT_FALSE(b.read(res));
+    EXPECT_EQ(res.result_int(), 200);
+    // A new connection takes the place of the one idle the longest.
     Client d(srv.port());
     EXPECT_EQ(d.exchange(make_request(http::verb::get, "/d")).result_int(), 200);
     EXPECT_TRUE(closed_by_server(a.wait_closed()));
