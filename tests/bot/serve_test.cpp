@@ -227,4 +227,24 @@ TEST(ServeDatabase, AnUnwritableDatabaseIsRefusedAtStartUp) {
     EXPECT_NE(server.output().find(db), std::string::npos) << server.output();
 }
 
+// The downgrade switch is an operator's deliberate, temporary choice: the log says so at start.
+TEST(ServeConfig, AcceptPlaintextIsWarnedAboutAtStart) {
+    TempDir dir;
+    const std::string config = write_config(dir, R"({"listen": {"address": "127.0.0.1", "port": 0},
+      "database": ")" + dir.file("test.db") + R"(",
+      "channels": [{"name": "service-account", "kind": "mp", "token": "GroupDeskMpToken2026",
+                    "encoding_aes_key": "3nVrx2zzilnhlUG6WX3yAQeuVrTJTdSZaDMfgq9gOOk",
+                    "receive_id": "wx8b2c4d6e8f0a1b3c", "accept_plaintext": true}]})");
+    Process server({"serve", "--config", config});
+    ASSERT_TRUE(server.started());
+    ASSERT_TRUE(server.wait_for_output("groupdesk listening on")) << server.output();
+    EXPECT_NE(server.output().find(
+                  "warning channel service-account: accept_plaintext is on: plaintext-mode "
+                  "requests"),
+              std::string::npos)
+        << server.output();
+    server.signal(SIGTERM);
+    EXPECT_EQ(server.wait_exit(), 0) << server.output();
+}
+
 }  // namespace
