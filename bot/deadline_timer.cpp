@@ -47,8 +47,10 @@ void DeadlineTimer::run() {
             continue;
         }
         auto first = pending_.begin();
-        if (Clock::now() < first->first.first) {
-            wake_.wait_until(lock, first->first.first);
+        // A copy: while this thread waits, cancel() may erase the entry the deadline lives in.
+        const Clock::time_point due = first->first.first;
+        if (Clock::now() < due) {
+            wake_.wait_until(lock, due);
             continue;
         }
         std::function<void()> fire = std::move(first->second);
