@@ -122,7 +122,7 @@ void CallbackEndpoint::run_pipeline(const std::shared_ptr<CallbackAnswer>& answe
 
     HttpResponse response;
     CallbackOutcome outcome = CallbackOutcome::NoReply;
-    const bool from_record = result.decided_by == "dedup";
+    const bool from_record = result.outcome.replayed();
     switch (result.outcome.kind()) {
         case Outcome::Kind::Reply:
             if (accepts_passive_reply(message)) {

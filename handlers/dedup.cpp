@@ -145,7 +145,9 @@ std::optional<Outcome> parse_answer(std::string_view stored) {
 }
 
 Outcome DedupHandler::handle(const wecom::InboundMessage& msg, Context& ctx) {
-    std::string key = dedup_key(ctx.channel.name, msg);
+    // The pipeline sets it; a caller that runs this handler alone may not have.
+    if (ctx.source_key.empty()) ctx.source_key = dedup_key(ctx.channel.name, msg);
+    const std::string& key = ctx.source_key;
     if (!claim(key)) return Outcome::retry_later("duplicate in flight");
 
     auto found = store_.find(key);
@@ -156,15 +158,15 @@ Outcome DedupHandler::handle(const wecom::InboundMessage& msg, Context& ctx) {
     if (!found->has_value()) return Outcome::pass();  // first delivery: keep the claim
 
     release(key);
-    if (auto answer = parse_answer(**found)) return std::move(*answer);
+    if (auto answer = parse_answer(**found)) return Outcome::replay(std::move(*answer));
     // Answered before, but the record cannot be read back: saying nothing is better than
     // running the handlers (and their side effects) a second time.
-    return Outcome::stop("duplicate with unreadable dedup record");
+    return Outcome::replay(Outcome::stop("duplicate with unreadable dedup record"));
 }
 
-void DedupHandler::on_complete(const wecom::InboundMessage& msg, const Outcome& final,
+void DedupHandler::on_complete(const wecom::InboundMessage& /*msg*/, const Outcome& final,
                                Context& ctx) {
-    std::string key = dedup_key(ctx.channel.name, msg);
+    std::string key = ctx.source_key;
     if (final.kind() == Outcome::Kind::RetryLater) {
         // Nothing was answered, so nothing is remembered: the retry runs the chain afresh.
         release(key);

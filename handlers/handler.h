@@ -12,6 +12,7 @@
 
 #include "common/result.h"
 #include "config/config.h"
+#include "handlers/effects.h"
 #include "wecom/message.h"
 
 namespace groupdesk::handlers {
@@ -31,11 +32,18 @@ public:
     static Outcome retry_later(std::string reason) {
         return Outcome{Kind::RetryLater, {}, std::move(reason)};
     }
+    // The answer recorded for an earlier delivery of the same callback, given again: nothing ran.
+    static Outcome replay(Outcome recorded) {
+        recorded.replayed_ = true;
+        return recorded;
+    }
 
     Kind kind() const { return kind_; }
     // The reply; only meaningful when kind() == Kind::Reply.
     const wecom::Reply& reply() const { return reply_; }
     const std::string& reason() const { return reason_; }
+    // True for an answer taken from the dedup record of an earlier delivery.
+    bool replayed() const { return replayed_; }
 
 private:
     Outcome(Kind kind, wecom::Reply reply, std::string reason)
@@ -44,12 +52,8 @@ private:
     Kind kind_;
     wecom::Reply reply_;
     std::string reason_;
+    bool replayed_ = false;
 };
-
-// Reports whether a write reached durable storage.
-using DurableDone = std::function<void(Status)>;
-// A write the platform must not be answered before; it calls `done` exactly once, on any thread.
-using DurableWrite = std::function<void(DurableDone done)>;
 
 // One per callback, built by the callback endpoint. Dependencies of a handler come through its
 // constructor, never through here.
@@ -57,11 +61,25 @@ struct Context {
     const config::Channel& channel;
     std::chrono::system_clock::time_point now;  // read once from the Clock
     std::string_view request_id;
-    // Filled by handlers' on_complete(); the endpoint starts every write once the chain has
-    // ended and answers the platform when all are durable (503 if one failed, so it retries).
+    // The effects to make durable before the answer (effects.h). A handler adds its own: in
+    // handle() when it ends the chain (a command that creates a ticket and replies), in
+    // on_complete() when it passed (dedup records the final answer). The endpoint starts them all
+    // once the chain has ended and answers when all are durable (503 if one failed).
     std::vector<DurableWrite> before_answer;
+    // The callback's dedup key (dedup.h), set by the pipeline before the first handler runs.
+    //
+    // The rule for every effect: it is idempotent on this key. A platform retry may arrive after
+    // a crash that made the effect durable but not the dedup record (they are separate writes),
+    // and it must find the effect instead of making it twice — e.g. a UNIQUE source_key column on
+    // the effect's row, with the retry reading back the row it finds.
+    std::string source_key{};
 };
 
+// Where a handler runs, and what it may wait on: handle() and on_complete() run on the callback
+// workers (bot/work_queue.h), never on an HTTP I/O thread, so a store lookup may read the disk.
+// No handler waits on the network: platform API calls are made only by the outbox worker's own
+// threads. A handler's writes are effects (ctx.before_answer), not commits of its own, so that the
+// answer waits for them without holding a worker.
 class Handler {
 public:
     virtual ~Handler() = default;
@@ -69,7 +87,8 @@ public:
     virtual std::string_view name() const = 0;
     [[nodiscard]] virtual Outcome handle(const wecom::InboundMessage& msg, Context& ctx) = 0;
     // Called after the chain ended, in order, on every handler that returned Pass, with the
-    // final outcome (Pass when nobody replied). The handler that ended the chain is not called.
+    // final outcome (Pass when nobody replied). The handler that ended the chain is not called:
+    // it adds its effects to ctx.before_answer in handle().
     virtual void on_complete(const wecom::InboundMessage& /*msg*/, const Outcome& /*final*/,
                              Context& /*ctx*/) {}
 };

@@ -1,6 +1,8 @@
 // Pipeline: the chain loop and the on_complete pass over the handlers that let the message through.
 #include "handlers/pipeline.h"
 
+#include "handlers/dedup.h"
+
 #include <cstdlib>
 #include <exception>
 #include <optional>
@@ -16,6 +18,7 @@ void Pipeline::add(std::unique_ptr<Handler> handler) {
 }
 
 PipelineResult Pipeline::run(const wecom::InboundMessage& msg, Context& ctx) const {
+    ctx.source_key = dedup_key(ctx.channel.name, msg);
     std::optional<Outcome> decided;
     std::string_view decided_by;
     std::size_t passed = 0;

@@ -19,8 +19,8 @@ public:
     // The order of add() calls is behaviour: bot/app.cpp writes it once, with a reason per line.
     void add(std::unique_ptr<Handler> handler);
 
-    // Runs the chain, then on_complete() of every handler that passed. Thread-safe as long as
-    // the handlers are (they are shared by all request threads).
+    // Sets ctx.source_key, runs the chain, then on_complete() of every handler that passed.
+    // Thread-safe as long as the handlers are (they are shared by all request threads).
     PipelineResult run(const wecom::InboundMessage& msg, Context& ctx) const;
 
 private:

@@ -272,6 +272,17 @@ TEST_F(DedupFlowTest, RetryGetsTheIdenticalReplyWithoutRunningLaterHandlers) {
     EXPECT_TRUE(retry.writes.empty());
 }
 
+// The endpoint tells a replayed answer from a fresh one by the outcome, not by who decided.
+TEST_F(DedupFlowTest, OnlyAnAnswerFromTheRecordIsMarkedReplayed) {
+    auto msg = text_message("4242");
+    auto first = deliver(msg);
+    EXPECT_FALSE(first.result.outcome.replayed());
+    ASSERT_EQ(run_writes(first.writes).size(), 1u);
+    auto retry = deliver(msg);
+    EXPECT_TRUE(retry.result.outcome.replayed());
+    EXPECT_EQ(retry.result.outcome.kind(), Outcome::Kind::Reply);
+}
+
 TEST_F(DedupFlowTest, NoReplyIsRememberedAndARetryStops) {
     next_->set_outcome(Outcome::pass());
     auto msg = event_message("zhangsan", 1700000000, "enter_agent");

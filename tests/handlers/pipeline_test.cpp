@@ -1,6 +1,8 @@
 // Pipeline: handler order, what each outcome does to the chain, and who gets on_complete().
 #include "handlers/pipeline.h"
 
+#include "handlers/dedup.h"
+
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -162,6 +164,40 @@ TEST_F(PipelineTest, RunsAreIndependent) {
     PipelineResult again = run();
     EXPECT_EQ(again.outcome.kind(), Kind::Stop);
     EXPECT_EQ(log_, (std::vector<std::string>{"handle a", "handle b", "complete a stop"}));
+}
+
+// The handler that ends the chain (a command that creates a ticket and replies) makes its effect
+// durable before the answer from handle(), keyed by the callback's source key.
+class EffectfulReplier final : public Handler {
+public:
+    std::string_view name() const override { return "replier"; }
+    Outcome handle(const wecom::InboundMessage&, Context& ctx) override {
+        seen_key = ctx.source_key;
+        ctx.before_answer.push_back([key = ctx.source_key, this](DurableDone done) {
+            written_key = key;
+            done(ok_status());
+        });
+        return Outcome::reply(wecom::TextReply{"created"});
+    }
+    std::string seen_key;
+    std::string written_key;
+};
+
+TEST_F(PipelineTest, TheDecidingHandlerAddsItsEffectsKeyedByTheSourceKey) {
+    msg_.msg_id = "24800000000000001";
+    add("a", Outcome::pass());
+    auto replier = std::make_unique<EffectfulReplier>();
+    EffectfulReplier* r = replier.get();
+    pipeline_.add(std::move(replier));
+    PipelineResult result = run();
+    EXPECT_EQ(result.outcome.kind(), Kind::Reply);
+    EXPECT_FALSE(result.outcome.replayed());
+    // The key is the dedup key, set before the first handler ran.
+    EXPECT_EQ(r->seen_key, dedup_key("app", msg_));
+    EXPECT_EQ(ctx_.source_key, r->seen_key);
+    ASSERT_EQ(ctx_.before_answer.size(), 2u);  // the replier's effect and "a"'s completion write
+    for (auto& write : ctx_.before_answer) write([](Status) {});
+    EXPECT_EQ(r->written_key, r->seen_key);
 }
 
 }  // namespace
