@@ -32,8 +32,9 @@ public:
         : store_(store),
           clock_(clock),
           settings_(settings),
-          worker_(clock, settings.sweep_interval, [this] { sweep(); },
-                  [](std::string_view what) { spdlog::error("dedup sweep threw: {}", what); }) {}
+          worker_(
+              clock, settings.sweep_interval, [this] { sweep(); },
+              [](std::string_view what) { spdlog::error("dedup sweep threw: {}", what); }) {}
 
 private:
     static constexpr std::size_t kBatch = 500;

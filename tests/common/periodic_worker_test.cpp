@@ -103,8 +103,8 @@ TEST(PeriodicWorkerTest, PokeRunsAtOnceAndRestartsTheInterval) {
 TEST(PeriodicWorkerTest, StopIsPromptWhenTheNextRunIsFarOff) {
     test::FakeClock clock(kStart);
     std::atomic<int> calls{0};
-    auto worker = std::make_unique<PeriodicWorker>(clock, std::chrono::hours{24 * 365},
-                                                   [&] { ++calls; });
+    auto worker =
+        std::make_unique<PeriodicWorker>(clock, std::chrono::hours{24 * 365}, [&] { ++calls; });
 
     const auto began = std::chrono::steady_clock::now();
     worker.reset();
