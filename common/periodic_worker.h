@@ -23,6 +23,7 @@ public:
     // Told what a task threw; the schedule goes on. By default it is written to stderr.
     using OnFailure = std::function<void(std::string_view what)>;
 
+    // `interval` must be positive (a zero one would run the task back to back).
     PeriodicWorker(const Clock& clock, Clock::duration interval, Task task,
                    OnFailure on_failure = {});
     PeriodicWorker(const PeriodicWorker&) = delete;
