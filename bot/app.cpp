@@ -5,8 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include "bot/callback_endpoint.h"
@@ -16,6 +14,7 @@
 #include "bot/plaintext_binding.h"
 #include "bot/router.h"
 #include "bot/work_queue.h"
+#include "common/periodic_worker.h"
 #include "handlers/dedup.h"
 #include "handlers/help_handler.h"
 #include "handlers/pipeline.h"
@@ -26,31 +25,19 @@ namespace groupdesk::bot {
 namespace {
 
 // Deletes expired dedup records in small batches, so a sweep never holds the writer for long.
+// Every sweep_interval by the clock, one interval after the last sweep finished.
 class DedupSweeper {
 public:
     DedupSweeper(handlers::DedupStore& store, const Clock& clock, const config::Dedup& settings)
-        : store_(store), clock_(clock), settings_(settings), thread_([this] { loop(); }) {}
-
-    ~DedupSweeper() {
-        {
-            std::lock_guard lock(mutex_);
-            stopping_ = true;
-        }
-        wake_.notify_all();
-        thread_.join();
-    }
+        : store_(store),
+          clock_(clock),
+          settings_(settings),
+          worker_(
+              clock, settings.sweep_interval, [this] { sweep(); },
+              [](std::string_view what) { spdlog::error("dedup sweep threw: {}", what); }) {}
 
 private:
     static constexpr std::size_t kBatch = 500;
-
-    void loop() {
-        std::unique_lock lock(mutex_);
-        while (!wake_.wait_for(lock, settings_.sweep_interval, [this] { return stopping_; })) {
-            lock.unlock();
-            sweep();
-            lock.lock();
-        }
-    }
 
     void sweep() {
         const auto cutoff = clock_.now() - settings_.retention;
@@ -62,23 +49,15 @@ private:
                 return;
             }
             total += *removed;
-            if (*removed < kBatch || stopping_now()) break;
+            if (*removed < kBatch || worker_.stopping()) break;
         }
         if (total > 0) spdlog::info("dedup sweep removed {} expired records", total);
-    }
-
-    bool stopping_now() {
-        std::lock_guard lock(mutex_);
-        return stopping_;
     }
 
     handlers::DedupStore& store_;
     const Clock& clock_;
     const config::Dedup settings_;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stopping_ = false;
-    std::thread thread_;  // last: starts once everything above exists
+    PeriodicWorker worker_;  // last: its thread starts once everything above exists
 };
 
 // The pipeline's work is CPU and short reads; its durable writes complete on the writer's thread

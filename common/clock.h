@@ -3,14 +3,23 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 
 namespace groupdesk {
 
 class Clock {
 public:
     using time_point = std::chrono::system_clock::time_point;
+    using duration = time_point::duration;
     virtual ~Clock() = default;
     virtual time_point now() const = 0;
+
+    // A clock that jumps (a test's) calls its watchers after each jump, so a thread waiting for a
+    // time by it can look again; real time only passes, so the system clock never calls them.
+    using WatchId = std::uint64_t;
+    virtual WatchId watch(std::function<void()> /*on_jump*/) const { return 0; }
+    // Returns once no call of that watcher is running, and none will start.
+    virtual void unwatch(WatchId /*id*/) const {}
 };
 
 class SystemClock final : public Clock {

@@ -1,6 +1,8 @@
 // A platform retry of the same callback gets the identical reply and runs no handler again,
-// also after a restart; different messages are not confused.
+// also after a restart; different messages are not confused; records past retention are swept.
+#include <chrono>
 #include <filesystem>
+#include <string>
 
 #include "tests/integration/server_fixture.h"
 #include "tests/support/callbacks.h"
@@ -71,6 +73,38 @@ TEST_F(RetryTest, EventsAreKeyedBySenderTimeAndEvent) {
     EXPECT_EQ(post(b.target, b.body).status, 200);
     EXPECT_EQ(post(a.target, a.body).status, 200);
     EXPECT_EQ(metric(kHits), 1);
+}
+
+TEST_F(RetryTest, RecordsPastRetentionAreSweptAsTheClockMoves) {
+    // The same click, signed afresh at the time of each post.
+    int posts = 0;
+    auto click = [&] {
+        const std::string now = std::to_string(to_unix_seconds(clock_.now()));
+        auto c = encrypted_callback(
+            channel("corp-app"),
+            "<xml><ToUserName><![CDATA[ww3f8a2b1c4d5e6f70]]></ToUserName><FromUserName><![CDATA["
+            "zhangsan]]></FromUserName><CreateTime>1767225601</CreateTime><MsgType><![CDATA["
+            "event]]></MsgType><Event><![CDATA[click]]></Event><EventKey><![CDATA[K]]></EventKey>"
+            "<AgentID>1000002</AgentID></xml>",
+            now, std::to_string(++posts));
+        return post(c.target, c.body).status;
+    };
+    ASSERT_EQ(click(), 200);
+    ASSERT_EQ(click(), 200);
+    ASSERT_EQ(metric(kHits), 1);
+
+    // Past retention by the server's clock (not by real time): the sweeper's next run deletes
+    // the record, and from then on the click is new again. Until it has run, it is a hit.
+    clock_.advance(config_.dedup.retention + config_.dedup.sweep_interval);
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    long hits = metric(kHits);
+    for (;;) {
+        ASSERT_EQ(click(), 200);
+        const long now_hits = metric(kHits);
+        if (now_hits == hits) break;  // handled anew: the record was gone
+        hits = now_hits;
+        ASSERT_LT(std::chrono::steady_clock::now(), give_up) << "the record was never swept";
+    }
 }
 
 TEST_F(RetryTest, ADeletedDatabaseFileGets503AndHealthzSaysWhy) {
