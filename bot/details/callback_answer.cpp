@@ -3,7 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "bot/error_status.h"
+#include "common/http_status.h"
 
 namespace groupdesk::bot::details {
 
@@ -21,7 +21,8 @@ void log_answer(Metrics& metrics, const AnswerLog& log, Steady::time_point start
 }
 
 HttpResponse rejection(const Error& error) {
-    return HttpResponse::text(http_status_for(error.code), error.message + "\n");
+    // The message stays in the log line (rejection_detail): it may name files or quote a library.
+    return HttpResponse::text(http_status_for(error.code), std::string(public_reason(error)) + "\n");
 }
 
 CallbackOutcome rejection_outcome(const Error& error) {
