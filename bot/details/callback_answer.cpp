@@ -22,7 +22,8 @@ void log_answer(Metrics& metrics, const AnswerLog& log, Steady::time_point start
 
 HttpResponse rejection(const Error& error) {
     // The message stays in the log line (rejection_detail): it may name files or quote a library.
-    return HttpResponse::text(http_status_for(error.code), std::string(public_reason(error)) + "\n");
+    std::string body(public_reason(error));
+    return HttpResponse::text(http_status_for(error.code), body + "\n");
 }
 
 CallbackOutcome rejection_outcome(const Error& error) {
