@@ -6,6 +6,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "common/http_status.h"
 #include "common/log_text.h"
 
 namespace groupdesk::bot {
@@ -15,8 +16,9 @@ Endpoint health_endpoint(HealthCheck health) {
         Status status = health();
         if (!status.ok()) {
             spdlog::warn("healthz failing: {}", status.error().message);
-            // One short line saying what is wrong (the reasons carry no paths or secrets).
-            return respond(HttpResponse::text(503, "unhealthy: " + status.error().message + "\n"));
+            // One short line saying what is wrong; the SQLite text stays in the log.
+            std::string reason(public_reason(status.error()));
+            return respond(HttpResponse::text(503, "unhealthy: " + reason + "\n"));
         }
         respond(HttpResponse::text(200, "ok\n"));
     };

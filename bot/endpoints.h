@@ -18,7 +18,7 @@ inline constexpr std::string_view kCallbackPrefix = "/callback/";
 // Answers whether the database (and whatever else the service needs) works.
 using HealthCheck = std::function<Status()>;
 
-// GET /healthz: 200 "ok", or 503 with the check's one-line reason.
+// GET /healthz: 200 "ok", or 503 with the check's one-line public reason.
 Endpoint health_endpoint(HealthCheck health);
 
 // GET /metrics: the Prometheus text format. `metrics` outlives the endpoint.
