@@ -9,6 +9,7 @@
 
 #include "bot/callback_endpoint.h"
 #include "bot/deadline_timer.h"
+#include "bot/endpoints.h"
 #include "bot/http_server.h"
 #include "bot/metrics.h"
 #include "bot/plaintext_binding.h"
@@ -130,7 +131,10 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
 
     // Health from the writer's last commit or probe: never waits on the disk.
     auto* writes = impl->dedup_store.get();
-    impl->router = std::make_unique<Router>([writes] { return writes->health(); }, *impl->metrics);
+    impl->router = std::make_unique<Router>();
+    impl->router->add("GET", "/healthz", health_endpoint([writes] { return writes->health(); }));
+    impl->router->add("GET", "/metrics", metrics_endpoint(*impl->metrics));
+    std::vector<std::unique_ptr<CallbackEndpoint>> callbacks;
     for (const auto& channel : cfg.channels) {
         std::optional<wecom::MsgCrypt> crypt;
         if (channel.encrypted()) {
@@ -148,9 +152,10 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
                          "ones; turn it off once the console is in compatible or safe mode",
                          channel.name);
         }
-        impl->router->add_callback(std::make_unique<CallbackEndpoint>(
+        callbacks.push_back(std::make_unique<CallbackEndpoint>(
             channel, std::move(crypt), impl->pipeline, clock, *impl->metrics, services));
     }
+    impl->router->mount(std::string(kCallbackPrefix), callback_mount(std::move(callbacks)));
 
     HttpServerOptions options{cfg.listen.address, cfg.listen.port,
                               cfg.listen.threads != 0 ? cfg.listen.threads

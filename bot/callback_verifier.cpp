@@ -13,6 +13,12 @@ namespace {
 
 using config::ChannelKind;
 
+// A verification failure whose fixed text is safe to show: it tells the operator testing the
+// console what went wrong without revealing anything internal.
+Error public_error(ErrorCode code, std::string_view reason, int detail = 0) {
+    return with_public_reason(make_error(code, std::string(reason), detail), reason);
+}
+
 struct SignedQuery {
     std::string signature;  // msg_signature (encrypted kinds) or signature (mp)
     std::string timestamp;
@@ -20,18 +26,18 @@ struct SignedQuery {
 };
 
 Error missing_signature() {
-    return make_error(ErrorCode::Unauthenticated, "missing signature parameters",
-                      static_cast<int>(wecom::CryptoCode::ValidateSignature));
+    return public_error(ErrorCode::Unauthenticated, "missing signature parameters",
+                        static_cast<int>(wecom::CryptoCode::ValidateSignature));
 }
 
 Error bad_signature() {
-    return make_error(ErrorCode::Unauthenticated, "signature mismatch",
-                      static_cast<int>(wecom::CryptoCode::ValidateSignature));
+    return public_error(ErrorCode::Unauthenticated, "signature mismatch",
+                        static_cast<int>(wecom::CryptoCode::ValidateSignature));
 }
 
 Result<QueryParams> parse_query(const HttpRequest& request) {
     auto params = QueryParams::parse(request.query());
-    if (!params.ok()) return make_error(ErrorCode::InvalidArgument, "malformed query string");
+    if (!params.ok()) return public_error(ErrorCode::InvalidArgument, "malformed query string");
     return params;
 }
 
@@ -54,8 +60,8 @@ Result<SignedQuery> check_mp_signature(const config::Channel& channel, const Que
 }
 
 Error no_crypt() {
-    return make_error(ErrorCode::InvalidArgument, "encrypted request on a channel without a key",
-                      static_cast<int>(wecom::CryptoCode::IllegalAesKey));
+    return public_error(ErrorCode::InvalidArgument, "encrypted request on a channel without a key",
+                        static_cast<int>(wecom::CryptoCode::IllegalAesKey));
 }
 
 // The platform signs the time it sent the request; a request from further away than the window
@@ -66,20 +72,22 @@ Status check_timestamp(std::string_view text, std::chrono::system_clock::time_po
     const char* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, sent);
     if (text.empty() || ec != std::errc() || ptr != end || sent < 0) {
-        return make_error(ErrorCode::InvalidArgument, "malformed timestamp");
+        return public_error(ErrorCode::InvalidArgument, "malformed timestamp");
     }
     const std::int64_t skew = sent - to_unix_seconds(now);
     if (skew > window.count() || skew < -window.count()) {
-        return make_error(ErrorCode::Unauthenticated,
-                          "timestamp outside the accepted window (" + std::to_string(skew) +
-                              " s from our clock)");
+        // The skew only in the log: it tells a caller how far off our clock is.
+        return with_public_reason(
+            make_error(ErrorCode::Unauthenticated, "timestamp outside the accepted window (" +
+                                                       std::to_string(skew) + " s from our clock)"),
+            "timestamp outside the accepted window");
     }
     return ok_status();
 }
 
 Error plaintext_refused() {
-    return make_error(ErrorCode::Unauthenticated,
-                      "plaintext request on a channel with a key (encrypt_type=aes required)");
+    return public_error(ErrorCode::Unauthenticated,
+                        "plaintext request on a channel with a key (encrypt_type=aes required)");
 }
 
 }  // namespace
@@ -92,15 +100,15 @@ Result<std::string> verify_url(const config::Channel& channel, const wecom::MsgC
         // Official Accounts echo echostr unchanged in every mode.
         if (auto q = check_mp_signature(channel, *params); !q.ok()) return std::move(q).error();
         auto echostr = params->get("echostr");
-        if (!echostr) return make_error(ErrorCode::InvalidArgument, "missing echostr");
+        if (!echostr) return public_error(ErrorCode::InvalidArgument, "missing echostr");
         return std::string(*echostr);
     }
     auto q = signed_query(*params, "msg_signature");
     if (!q.ok()) return std::move(q).error();
     auto echostr = params->get("echostr");
     if (!echostr || echostr->empty()) {
-        return make_error(ErrorCode::InvalidArgument, "missing echostr",
-                          static_cast<int>(wecom::CryptoCode::ParseEnvelope));
+        return public_error(ErrorCode::InvalidArgument, "missing echostr",
+                            static_cast<int>(wecom::CryptoCode::ParseEnvelope));
     }
     if (crypt == nullptr) return no_crypt();
     return crypt->verify_and_decrypt(q->signature, q->timestamp, q->nonce, *echostr);

@@ -21,8 +21,9 @@ void append_field(std::string& key, std::string_view field) {
 }
 
 Error refused() {
-    return make_error(ErrorCode::Unauthenticated,
-                      "timestamp and nonce already used with another message");
+    constexpr std::string_view kReason = "timestamp and nonce already used with another message";
+    return with_public_reason(make_error(ErrorCode::Unauthenticated, std::string(kReason)),
+                              kReason);
 }
 
 }  // namespace

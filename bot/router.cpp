@@ -1,16 +1,21 @@
-// Request routing and the two operational endpoints.
+// The routing table: exact paths, then the longest mounted prefix, else 404.
 #include "bot/router.h"
 
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <stdexcept>
 
 #include "common/log_text.h"
 
 namespace groupdesk::bot {
 namespace {
 
-constexpr std::string_view kCallbackPrefix = "/callback/";
-
-HttpResponse method_not_allowed(std::string allow) {
+HttpResponse method_not_allowed(const std::map<std::string, Endpoint>& methods) {
+    std::string allow;
+    for (const auto& [method, endpoint] : methods) {
+        allow += (allow.empty() ? "" : ", ") + method;
+    }
     auto response = HttpResponse::text(405, "method not allowed\n");
     response.headers.emplace_back("Allow", std::move(allow));
     return response;
@@ -18,40 +23,28 @@ HttpResponse method_not_allowed(std::string allow) {
 
 }  // namespace
 
-Router::Router(HealthCheck health, const Metrics& metrics)
-    : health_(std::move(health)), metrics_(metrics) {}
-
-void Router::add_callback(std::unique_ptr<CallbackEndpoint> endpoint) {
-    std::string name = endpoint->channel().name;
-    callbacks_.emplace(std::move(name), std::move(endpoint));
+void Router::add(std::string method, std::string path, Endpoint endpoint) {
+    exact_[std::move(path)].insert_or_assign(std::move(method), std::move(endpoint));
 }
 
-void Router::handle(HttpRequest request, Respond respond) {
+void Router::mount(std::string prefix, Endpoint endpoint) {
+    // Without the slash "/api" would also take "/apiary".
+    if (!prefix.ends_with('/')) throw std::invalid_argument("mount prefix must end in '/'");
+    auto at = std::find_if(mounts_.begin(), mounts_.end(), [&](const auto& m) {
+        return m.first.size() < prefix.size();
+    });
+    mounts_.emplace(at, std::move(prefix), std::move(endpoint));
+}
+
+void Router::handle(HttpRequest request, Respond respond) const {
     const std::string_view path = request.path();
-    if (path.starts_with(kCallbackPrefix)) {
-        auto it = callbacks_.find(std::string(path.substr(kCallbackPrefix.size())));
-        if (it == callbacks_.end()) {
-            spdlog::info("request {} {} status=404 reason=unknown channel",
-                         log_text(request.method, 32), log_text(path));
-            return respond(HttpResponse::text(404, "unknown channel\n"));
-        }
-        return it->second->handle(request, std::move(respond));
+    if (auto it = exact_.find(path); it != exact_.end()) {
+        auto method = it->second.find(request.method);
+        if (method == it->second.end()) return respond(method_not_allowed(it->second));
+        return method->second(std::move(request), std::move(respond));
     }
-    if (path == "/healthz") {
-        if (request.method != "GET") return respond(method_not_allowed("GET"));
-        Status status = health_();
-        if (!status.ok()) {
-            spdlog::warn("healthz failing: {}", status.error().message);
-            // One short line saying what is wrong (the reasons carry no paths or secrets).
-            return respond(HttpResponse::text(503, "unhealthy: " + status.error().message + "\n"));
-        }
-        return respond(HttpResponse::text(200, "ok\n"));
-    }
-    if (path == "/metrics") {
-        if (request.method != "GET") return respond(method_not_allowed("GET"));
-        HttpResponse response = HttpResponse::text(200, metrics_.render());
-        response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-        return respond(std::move(response));
+    for (const auto& [prefix, endpoint] : mounts_) {
+        if (path.starts_with(prefix)) return endpoint(std::move(request), std::move(respond));
     }
     spdlog::info("request {} {} status=404", log_text(request.method, 32), log_text(path));
     respond(HttpResponse::text(404, "not found\n"));

@@ -12,12 +12,14 @@
 
 namespace groupdesk {
 
-// A small shared vocabulary (after absl::StatusCode). bot/ maps it to HTTP in one table;
-// the outbox reads Unavailable as "retry later" and everything else as "give up".
+// A small shared vocabulary (after absl::StatusCode). common/http_status.h maps it to HTTP in
+// one table; the outbox reads Unavailable as "retry later" and everything else as "give up".
 enum class ErrorCode {
     InvalidArgument,     // the input is malformed: do not retry the same input
     Unauthenticated,     // a signature or credential did not verify
+    PermissionDenied,    // the caller is known but may not do this
     NotFound,            // the thing asked for does not exist
+    AlreadyExists,       // the thing to create exists already
     FailedPrecondition,  // the state does not allow this now (e.g. reply window closed)
     ResourceExhausted,   // a quota or a size limit was hit
     Unavailable,         // a transient failure: the caller may retry the same call
@@ -30,10 +32,19 @@ struct Error {
     ErrorCode code = ErrorCode::Internal;
     std::string message;  // for the log line; never shown to the caller as is
     int detail = 0;       // official crypto code (-400xx) or platform errcode, 0 when none
+    // What the caller may be told, when more useful than the code's fixed reason. Only ever a
+    // fixed string: nothing from an exception, a path, SQLite or OpenSSL goes here.
+    std::string public_reason;
 };
 
 inline Error make_error(ErrorCode code, std::string message, int detail = 0) {
-    return Error{code, std::move(message), detail};
+    return Error{code, std::move(message), detail, {}};
+}
+
+// `error` with a fixed reason the caller may see (see Error::public_reason).
+inline Error with_public_reason(Error error, std::string_view reason) {
+    error.public_reason = std::string(reason);
+    return error;
 }
 
 template <class T>

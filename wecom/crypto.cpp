@@ -46,7 +46,8 @@ Error crypto_error(CryptoCode code, const char* message) {
     ErrorCode kind = ErrorCode::InvalidArgument;
     if (code == CryptoCode::ValidateSignature) kind = ErrorCode::Unauthenticated;
     if (code == CryptoCode::IllegalAesKey) kind = ErrorCode::FailedPrecondition;
-    return make_error(kind, message, static_cast<int>(code));
+    // Every message here is a fixed literal naming the step that failed: safe to show.
+    return with_public_reason(make_error(kind, message, static_cast<int>(code)), message);
 }
 
 // Fetched once: an implicit fetch per call (EVP_aes_256_cbc()) costs a provider lookup each time.

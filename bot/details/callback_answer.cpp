@@ -3,7 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "bot/error_status.h"
+#include "common/http_status.h"
 
 namespace groupdesk::bot::details {
 
@@ -21,7 +21,9 @@ void log_answer(Metrics& metrics, const AnswerLog& log, Steady::time_point start
 }
 
 HttpResponse rejection(const Error& error) {
-    return HttpResponse::text(http_status_for(error.code), error.message + "\n");
+    // The message stays in the log line (rejection_detail): it may name files or quote a library.
+    std::string body(public_reason(error));
+    return HttpResponse::text(http_status_for(error.code), body + "\n");
 }
 
 CallbackOutcome rejection_outcome(const Error& error) {

@@ -171,7 +171,7 @@ void SqliteDedupStore::Impl::probe() {
         commit_unless_moved(tx, *writer->conn, db.path());
     } catch (const std::exception& e) {
         // Logged once per episode: an idle writer probes every few seconds.
-        if (health.failed(health_reason(e))) {
+        if (health.failed(health_reason(e), health_public_reason(e))) {
             spdlog::error("write probe of database {} failed: {}", db.path(), e.what());
         }
         return;
@@ -180,7 +180,7 @@ void SqliteDedupStore::Impl::probe() {
 }
 
 void SqliteDedupStore::Impl::write_failed(const std::exception& e, const std::string& what) {
-    health.failed(health_reason(e));
+    health.failed(health_reason(e), health_public_reason(e));
     spdlog::error("{}", unavailable(what, e).message);
 }
 

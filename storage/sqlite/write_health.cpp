@@ -18,11 +18,12 @@ bool WriteHealth::succeeded() {
     return changed;
 }
 
-bool WriteHealth::failed(std::string reason) {
+bool WriteHealth::failed(std::string reason, std::string public_reason) {
     std::lock_guard lock(mutex_);
     running_since_.reset();
     const bool changed = failure_ != reason;
     failure_ = std::move(reason);
+    failure_public_ = std::move(public_reason);
     return changed;
 }
 
@@ -33,20 +34,26 @@ void WriteHealth::closed() {
 
 Status WriteHealth::status() const {
     std::lock_guard lock(mutex_);
-    if (closed_) return make_error(ErrorCode::Unavailable, "dedup store is closed");
+    if (closed_) {
+        return with_public_reason(make_error(ErrorCode::Unavailable, "dedup store is closed"),
+                                  "dedup store is closed");
+    }
     if (running_since_) {
         const auto running =
             std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - *running_since_);
         if (running >= stall_after_) {
             // Tenths of a second: test thresholds are well under one.
             const auto tenths = running.count() / 100;
-            return make_error(ErrorCode::Unavailable,
-                              "database writes stalled for " + std::to_string(tenths / 10) + "." +
-                                  std::to_string(tenths % 10) +
-                                  " s (a commit has not returned: disk frozen or failing?)");
+            std::string stalled = "database writes stalled for " + std::to_string(tenths / 10) +
+                                  "." + std::to_string(tenths % 10) +
+                                  " s (a commit has not returned: disk frozen or failing?)";
+            // Only our own numbers: safe to show.
+            return with_public_reason(make_error(ErrorCode::Unavailable, stalled), stalled);
         }
     }
-    if (!failure_.empty()) return make_error(ErrorCode::Unavailable, failure_);
+    if (!failure_.empty()) {
+        return with_public_reason(make_error(ErrorCode::Unavailable, failure_), failure_public_);
+    }
     return ok_status();
 }
 

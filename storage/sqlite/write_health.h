@@ -22,11 +22,13 @@ public:
     // Each returns true when the state changed (ok → failing, another reason, failing → ok), so
     // the writer logs an episode once rather than at every probe.
     bool succeeded();
-    bool failed(std::string reason);
+    // `reason` for the log; `public_reason` for the health check's answer (no SQLite text).
+    bool failed(std::string reason, std::string public_reason);
     void closed();
 
     // Unavailable with a short reason: the last write failed, a write has been running for longer
-    // than stall_after, or the store is closed. Ok otherwise.
+    // than stall_after, or the store is closed. Ok otherwise. The error's public reason is what
+    // /healthz may say.
     Status status() const;
 
 private:
@@ -34,6 +36,7 @@ private:
     mutable std::mutex mutex_;
     std::optional<Clock::time_point> running_since_;
     std::string failure_;  // empty while the last write succeeded
+    std::string failure_public_;
     bool closed_ = false;
 };
 

@@ -34,6 +34,11 @@ std::string health_reason(const std::exception& e) {
     return std::string("database writes failing: ") + e.what();
 }
 
+std::string health_public_reason(const std::exception& e) {
+    if (dynamic_cast<const FileMoved*>(&e) != nullptr) return health_reason(e);
+    return "database writes failing (the log says why)";
+}
+
 void write_probe_row(SQLite::Database& conn, std::int64_t unix_seconds) {
     SQLite::Statement probe(conn, kProbeSql);
     probe.bind(1, unix_seconds);

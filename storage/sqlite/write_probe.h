@@ -35,6 +35,8 @@ void commit_unless_moved(SQLite::Transaction& tx, SQLite::Database& conn, const 
 
 // The short reason health() gives for a write that threw `e`.
 std::string health_reason(const std::exception& e);
+// The same without the exception's text, for the health check's answer.
+std::string health_public_reason(const std::exception& e);
 
 // Writes the probe row with `unix_seconds` in the current transaction. Throws SQLite::Exception.
 void write_probe_row(SQLite::Database& conn, std::int64_t unix_seconds);

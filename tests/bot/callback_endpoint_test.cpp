@@ -1,6 +1,6 @@
 // CallbackEndpoint under a stalled store: the I/O thread never waits on it, the platform gets a
 // 503 by the answer deadline, the work completes once the store moves again, and the retry finds
-// the answer recorded by that work.
+// the answer recorded by that work. Under a failing store, the answer says only a public reason.
 #include "bot/callback_endpoint.h"
 
 #include <gtest/gtest.h>
@@ -155,6 +155,55 @@ TEST_F(CallbackEndpointTest, AFullWorkQueueAnswers503AtOnce) {
         ASSERT_EQ(a.wait_for(kBound), std::future_status::ready);
         EXPECT_EQ(a.get().status, 503);
     }
+}
+
+// A store failing the way SQLite does: its message names the database file.
+class FailingStore final : public handlers::DedupStore {
+public:
+    static constexpr std::string_view kMessage = "/var/lib/groupdesk/dedup.db: disk I/O error";
+    Result<std::optional<std::string>> find(std::string_view) override {
+        return make_error(ErrorCode::Unavailable, std::string(kMessage));
+    }
+    void record(std::string, std::string, time_point, handlers::DurableDone done) override {
+        done(make_error(ErrorCode::Unavailable, std::string(kMessage)));
+    }
+    Result<std::size_t> expire_before(time_point, std::size_t) override {
+        return make_error(ErrorCode::Unavailable, std::string(kMessage));
+    }
+};
+
+TEST(CallbackEndpointErrors, AStorageFailureAnswersOnlyThePublicReason) {
+    const auto& c = test::vectors().at("channels").at("mp");
+    const config::Channel channel{"plain-account", config::ChannelKind::Mp, c.at("token"), "",
+                                  c.at("receive_id"), ""};
+    config::Callbacks settings;
+    test::FakeClock clock{from_unix_seconds(1767225601)};
+    Metrics metrics{{"plain-account"}};
+    FailingStore store;
+    handlers::Pipeline pipeline;
+    DeadlineTimer deadlines;
+    PlaintextBinding binding{store};
+    WorkQueue workers{1, 4};
+    CallbackEndpoint endpoint(channel, std::nullopt, pipeline, clock, metrics,
+                              CallbackServices{workers, deadlines, binding, settings});
+    auto callback = test::plaintext_callback(
+        channel,
+        "<xml><ToUserName><![CDATA[gh_5a3c7e9b1d2f]]></ToUserName><FromUserName><![CDATA[oUser]]>"
+        "</FromUserName><CreateTime>1767225601</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+        "<Content><![CDATA[help]]></Content><MsgId>5</MsgId></xml>",
+        "1767225601", "n5");
+    HttpRequest request;
+    request.method = "POST";
+    request.target = callback.target;
+    request.body = callback.body;
+    auto answer = std::make_shared<std::promise<HttpResponse>>();
+    endpoint.handle(request, [answer](HttpResponse r) { answer->set_value(std::move(r)); });
+    auto future = answer->get_future();
+    ASSERT_EQ(future.wait_for(kBound), std::future_status::ready);
+    const HttpResponse response = future.get();
+    EXPECT_EQ(response.status, 503);
+    EXPECT_EQ(response.body, "temporarily unavailable, retry\n");
+    EXPECT_EQ(response.body.find("dedup.db"), std::string::npos);
 }
 
 }  // namespace

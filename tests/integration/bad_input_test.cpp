@@ -91,7 +91,13 @@ TEST_F(BadInputTest, UnknownChannelIs404AndWrongMethodIs405) {
     auto put = http_request(port_, "PUT", "/callback/corp-app", "x");
     EXPECT_EQ(put.status, 405);
     EXPECT_EQ(put.header("Allow"), "GET, POST");
-    EXPECT_EQ(http_request(port_, "POST", "/healthz", "x").status, 405);
+    auto post_health = http_request(port_, "POST", "/healthz", "x");
+    EXPECT_EQ(post_health.status, 405);
+    EXPECT_EQ(post_health.header("Allow"), "GET");
+    EXPECT_EQ(get("/callback/nope").body, "unknown channel\n");
+    EXPECT_EQ(get("/callbackx").body, "not found\n");
+    EXPECT_EQ(get("/callback").status, 404);
+    EXPECT_EQ(http_request(port_, "DELETE", "/metrics", "").header("Allow"), "GET");
 }
 
 }  // namespace

@@ -128,6 +128,10 @@ TEST_F(WriteHealthTest, AHeldWriteLockShowsAsLockedUntilReleased) {
     ASSERT_FALSE(status.ok());
     EXPECT_EQ(status.error().code, ErrorCode::Unavailable);
     EXPECT_TRUE(health_says("database is locked")) << message_of(store_->health());
+    // What /healthz may show: no SQLite text.
+    Status health = store_->health();
+    ASSERT_FALSE(health.ok());
+    EXPECT_EQ(health.error().public_reason, "database writes failing (the log says why)");
 
     (*other)->exec("COMMIT");
     EXPECT_TRUE(eventually([&] { return store_->health().ok(); })) << message_of(store_->health());
