@@ -33,7 +33,7 @@ void WriteHealth::closed() {
 
 Status WriteHealth::status() const {
     std::lock_guard lock(mutex_);
-    if (closed_) return make_error(ErrorCode::Unavailable, "dedup store is closed");
+    if (closed_) return make_error(ErrorCode::Unavailable, "database writer is closed");
     if (running_since_) {
         const auto running =
             std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - *running_since_);
