@@ -36,6 +36,7 @@ public:
         : conn_(conn), statements_(statements) {}
     SQLite::Database& connection() { return conn_; }
     // Prepared once per SQL text on the write connection; reset, with no bindings.
+    // One statement per text: a nested job asking for the same SQL resets the caller's.
     SQLite::Statement& statement(std::string_view sql);
 
 private:
@@ -72,6 +73,7 @@ public:
     // Runs `job` in the next commit and returns its value once committed. On the writer thread
     // (from a job or a `done`) it runs at once instead of waiting for itself: inside the running
     // transaction from a job (durable with that job's commit), in a commit of its own otherwise.
+    // From a job, a storage fault is thrown through the calling job: the whole commit fails.
     template <class T>
     Result<T> run(std::function<Result<T>(WriteContext&)> job) {
         std::optional<Result<T>> value;

@@ -15,6 +15,7 @@
 
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/reader_pool.h"
+#include "storage/sqlite/sqlite_dedup_store.h"
 #include "storage/sqlite/writer.h"
 #include "tests/storage/store_test_support.h"
 
@@ -103,6 +104,30 @@ TEST_F(WriterTest, JobsFromManyThreadsShareOneCommit) {
     EXPECT_GE(writer().commits() - before, 1u);
     EXPECT_LE(writer().commits() - before, 2u);
     EXPECT_TRUE(visible(3049));
+}
+
+TEST_F(WriterTest, StoresShareTheCommit) {
+    // A dedup record and another store's job, queued while the writer is held: one commit.
+    auto store = SqliteDedupStore::open(*db_);
+    ASSERT_TRUE(store.ok());
+    const auto before = writer().commits();
+    std::latch release(1);
+    std::promise<void> gate_done;
+    writer().submit(insert(0), [&](Status) {
+        release.wait();
+        gate_done.set_value();
+    });
+    std::promise<Status> recorded, inserted;
+    (*store)->record("k", "a", store_test::at(1000),
+                     [&](Status s) { recorded.set_value(std::move(s)); });
+    writer().submit(insert(1), [&](Status s) { inserted.set_value(std::move(s)); });
+    release.count_down();
+    gate_done.get_future().get();
+    EXPECT_TRUE(recorded.get_future().get().ok());
+    EXPECT_TRUE(inserted.get_future().get().ok());
+    EXPECT_LE(writer().commits() - before, 2u);  // the gate's commit and at most one more
+    EXPECT_EQ(store_test::find_ok(**store, "k"), "a");
+    EXPECT_TRUE(visible(1));
 }
 
 TEST_F(WriterTest, AFailingJobIsRolledBackAloneAndTheOthersBecomeDurable) {
@@ -249,6 +274,22 @@ TEST_F(WriterTest, CloseCommitsWhatIsQueuedThenRefuses) {
     EXPECT_TRUE(visible(100));
     EXPECT_TRUE(visible(199));
     EXPECT_FALSE(visible(1000));
+}
+
+TEST_F(WriterTest, ClosingTheDatabaseCommitsWhatIsQueued) {
+    std::atomic<int> ok{0};
+    for (int i = 0; i < 50; ++i) {
+        writer().submit(insert(200 + i), [&](Status s) {
+            if (s.ok()) ++ok;
+        });
+    }
+    db_.reset();
+    EXPECT_EQ(ok.load(), 50);
+    auto db = Database::open(dir_.file("test.db"));
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    db_ = std::move(*db);
+    EXPECT_TRUE(visible(200));
+    EXPECT_TRUE(visible(249));
 }
 
 }  // namespace
