@@ -15,6 +15,8 @@
 #include <utility>
 
 #include "storage/sqlite/file_lock.h"
+#include "storage/sqlite/reader_pool.h"
+#include "storage/sqlite/writer.h"
 #include "storage/sqlite/write_probe.h"
 
 namespace groupdesk::storage::sqlite {
@@ -105,6 +107,8 @@ struct Database::Impl {
     std::mutex mutex;  // guards conn and ping_stmt: ping() may come from any thread
     std::unique_ptr<SQLite::Database> conn;
     std::unique_ptr<SQLite::Statement> ping_stmt;
+    std::unique_ptr<ReaderPool> readers;
+    std::unique_ptr<Writer> writer;  // last: closed first, committing what is queued
 };
 
 Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -148,7 +152,14 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, Databa
     } catch (const std::exception& e) {
         return make_error(ErrorCode::Internal, "open database " + path + ": " + e.what());
     }
-    return std::unique_ptr<Database>(new Database(std::move(impl)));
+    std::unique_ptr<Database> db(new Database(std::move(impl)));
+    auto conn = db->connect(Access::ReadWrite);
+    if (!conn) return std::move(conn).error();
+    auto writer = Writer::start(std::move(*conn), path, options.writer);
+    if (!writer) return std::move(writer).error();
+    db->impl_->writer = std::move(*writer);
+    db->impl_->readers = std::make_unique<ReaderPool>(*db);
+    return db;
 }
 
 const std::string& Database::path() const { return impl_->path; }
@@ -156,6 +167,12 @@ const std::string& Database::path() const { return impl_->path; }
 int Database::schema_version() const { return impl_->version; }
 
 int Database::latest_schema_version() { return kLatestVersion; }
+
+Writer& Database::writer() { return *impl_->writer; }
+
+ReaderPool& Database::readers() { return *impl_->readers; }
+
+Status Database::health() const { return impl_->writer->health(); }
 
 Status Database::ping() {
     std::lock_guard lock(impl_->mutex);

@@ -13,14 +13,28 @@ class Database;
 
 namespace groupdesk::storage::sqlite {
 
+// The writer's health checks (storage/sqlite/writer.h).
+struct WriterOptions {
+    // An idle writer writes the probe row this often, so health() notices a failing disk
+    // without waiting for a write.
+    std::chrono::milliseconds probe_interval{5000};
+    // A commit or probe running longer than this makes health() report a stall (a frozen or
+    // failing disk). Above busy_timeout, so a held lock reports "locked", not a stall.
+    std::chrono::milliseconds stall_after{3000};
+};
+
 struct DatabaseOptions {
     // How long a connection waits for another one's write lock before failing. Well under the
     // platform's 5 s answer deadline, so a stuck lock becomes a 503 (and a retry), not a timeout.
     std::chrono::milliseconds busy_timeout{2000};
+    WriterOptions writer{};
 };
 
-// Opens and migrates the file; every store opens its own connections through connect(), so
-// stores never share a connection between threads. Outlives every store built on it.
+class Writer;
+class ReaderPool;
+
+// Opens and migrates the file, and owns the one Writer every store writes through and the pool of
+// read-only connections they look things up with. Outlives every store built on it.
 class Database {
 public:
     enum class Access { ReadWrite, ReadOnly };
@@ -45,12 +59,19 @@ public:
     // How many migrations this build knows; open() refuses a file from a newer build.
     static int latest_schema_version();
 
+    // The writer and the readers, for stores in storage/sqlite/. Destroying the Database closes
+    // the writer (committing what is queued) first.
+    Writer& writer();
+    ReaderPool& readers();
+    // The writer's health (Writer::health): never waits on the disk.
+    [[nodiscard]] Status health() const;
+
     // A cheap read through the database's own connection, for /healthz. Unavailable on failure.
     [[nodiscard]] Status ping();
 
     // A new connection to the same file, set up like every other one: synchronous=FULL (a commit
     // is on disk when it returns), busy_timeout and foreign keys on. One thread at a time.
-    // For code in storage/sqlite/ only; nothing else sees SQLite types.
+    // For code in storage/sqlite/ only; nothing else sees SQLite types. Writes belong on writer().
     [[nodiscard]] Result<std::unique_ptr<::SQLite::Database>> connect(Access access) const;
 
 private:

@@ -35,8 +35,8 @@ void WriteHealth::closed() {
 Status WriteHealth::status() const {
     std::lock_guard lock(mutex_);
     if (closed_) {
-        return with_public_reason(make_error(ErrorCode::Unavailable, "dedup store is closed"),
-                                  "dedup store is closed");
+        return with_public_reason(make_error(ErrorCode::Unavailable, "database writer is closed"),
+                                  "database writer is closed");
     }
     if (running_since_) {
         const auto running =

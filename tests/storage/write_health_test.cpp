@@ -1,5 +1,6 @@
-// SqliteDedupStore::health() and the faults it reports: a moved database file (which also makes
-// every commit fail), a held write lock, a full disk, a frozen disk, a closed store.
+// The writer's health, seen through SqliteDedupStore::health(), and the faults it reports: a moved
+// database file (which also makes every commit fail), a held write lock, a full disk, a frozen
+// disk, a closed store.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
@@ -25,9 +26,8 @@ namespace {
 using namespace store_test;
 using namespace std::chrono_literals;
 
-// Short enough for tests; the defaults are seconds.
-constexpr SqliteDedupStoreOptions kFastProbes{100ms, 500ms};
-constexpr DatabaseOptions kShortBusyTimeout{200ms};
+// Short enough for tests (busy timeout, probe interval, stall); the defaults are seconds.
+constexpr DatabaseOptions kFastOptions{200ms, {100ms, 500ms}};
 // Only a bound against a hung test; passing tests never wait this long.
 constexpr auto kBound = 15s;
 
@@ -51,10 +51,10 @@ protected:
     // Opens the database at `path` (default: in the test's directory) with fast probes.
     void open(const std::string& path) {
         path_ = path;
-        auto db = Database::open(path_, kShortBusyTimeout);
+        auto db = Database::open(path_, kFastOptions);
         ASSERT_TRUE(db.ok()) << db.error().message;
         db_ = std::move(*db);
-        auto store = SqliteDedupStore::open(*db_, kFastProbes);
+        auto store = SqliteDedupStore::open(*db_);
         ASSERT_TRUE(store.ok()) << store.error().message;
         store_ = std::move(*store);
     }
@@ -128,10 +128,10 @@ TEST_F(WriteHealthTest, AHeldWriteLockShowsAsLockedUntilReleased) {
     ASSERT_FALSE(status.ok());
     EXPECT_EQ(status.error().code, ErrorCode::Unavailable);
     EXPECT_TRUE(health_says("database is locked")) << message_of(store_->health());
-    // What /healthz may show: no SQLite text.
+    // What /healthz may show: our own words, no SQLite text.
     Status health = store_->health();
     ASSERT_FALSE(health.ok());
-    EXPECT_EQ(health.error().public_reason, "database writes failing (the log says why)");
+    EXPECT_EQ(health.error().public_reason, "database writes failing: locked by another process");
 
     (*other)->exec("COMMIT");
     EXPECT_TRUE(eventually([&] { return store_->health().ok(); })) << message_of(store_->health());
@@ -161,6 +161,7 @@ TEST_F(WriteHealthTest, AFullDiskShowsUntilSpaceIsFreed) {
     ASSERT_FALSE(status.ok());
     EXPECT_EQ(status.error().code, ErrorCode::Unavailable);
     EXPECT_TRUE(health_says("database or disk is full")) << message_of(store_->health());
+    EXPECT_EQ(store_->health().error().public_reason, "database writes failing: disk full");
 
     std::filesystem::remove(filler);
     EXPECT_TRUE(eventually([&] { return store_->health().ok(); })) << message_of(store_->health());

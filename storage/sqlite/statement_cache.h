@@ -1,0 +1,37 @@
+// StatementCache: the prepared statements of one connection, prepared once and reused by SQL text.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace SQLite {
+class Database;
+class Statement;
+}  // namespace SQLite
+
+namespace groupdesk::storage::sqlite {
+
+// Belongs to one connection and is used by one thread at a time, like the connection.
+class StatementCache {
+public:
+    explicit StatementCache(SQLite::Database& conn);
+    ~StatementCache();
+    StatementCache(const StatementCache&) = delete;
+    StatementCache& operator=(const StatementCache&) = delete;
+
+    // The statement for `sql`, reset and with no bindings: a previous user that threw midway
+    // leaves nothing behind. Throws SQLite::Exception when `sql` does not prepare.
+    SQLite::Statement& get(std::string_view sql);
+
+    // Resets every statement, which ends a reader's snapshot (an idle reader must not pin an old
+    // one: it would keep checkpoints from shrinking the WAL).
+    void reset_all();
+
+private:
+    SQLite::Database& conn_;
+    std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+};
+
+}  // namespace groupdesk::storage::sqlite
