@@ -150,7 +150,7 @@ void CallbackEndpoint::run_pipeline(const std::shared_ptr<CallbackAnswer>& answe
     auto pending = std::make_shared<details::PendingWrites>(
         ctx.before_answer.size(), std::move(response), outcome, std::move(detail), answer);
     for (auto& write : ctx.before_answer) {
-        write([pending](Status status) { pending->done(status); });
+        write([pending](const Status& status) { pending->done(status); });
     }
 }
 

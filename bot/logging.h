@@ -11,7 +11,7 @@ namespace groupdesk::bot {
 
 struct LogOutput {
     int fd = 1;
-    std::size_t buffer_bytes = 64 * 1024;
+    std::size_t buffer_bytes = std::size_t{64} * 1024;
     // How long an info line may wait in the buffer; zero: until one of the other triggers.
     std::chrono::seconds flush_interval{1};
 };

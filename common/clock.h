@@ -17,6 +17,7 @@ public:
     // A clock that jumps (a test's) calls its watchers after each jump, so a thread waiting for a
     // time by it can look again; real time only passes, so the system clock never calls them.
     using WatchId = std::uint64_t;
+    // NOLINTNEXTLINE(performance-unnecessary-value-param): a sink; a clock that keeps it moves it
     virtual WatchId watch(std::function<void()> /*on_jump*/) const { return 0; }
     // Returns once no call of that watcher is running, and none will start.
     virtual void unwatch(WatchId /*id*/) const {}

@@ -41,7 +41,7 @@ struct Listen {
 
 struct HttpLimits {
     // Platform callbacks are a few KB; 1 MiB leaves room and still bounds memory per connection.
-    std::size_t max_body_bytes = 1024 * 1024;
+    std::size_t max_body_bytes = std::size_t{1024} * 1024;
     // A client must send its headers within this, so slow clients cannot pin connections.
     std::chrono::seconds header_timeout{10};
     // ... and the whole body within this.
@@ -50,7 +50,7 @@ struct HttpLimits {
     std::chrono::seconds idle_timeout{60};
     std::size_t max_connections = 10000;
     // Request bodies being received, all connections together; at least max_body_bytes.
-    std::size_t max_buffered_body_bytes = 64 * 1024 * 1024;
+    std::size_t max_buffered_body_bytes = std::size_t{64} * 1024 * 1024;
 };
 
 struct Callbacks {

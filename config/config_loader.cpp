@@ -214,7 +214,7 @@ Config Checker::read(const Json& root) {
                                 "idle_timeout_seconds", "max_connections",
                                 "max_buffered_body_bytes"});
     using std::chrono::seconds;
-    integer(http, "http", "max_body_bytes", 1024, 64 * 1024 * 1024,
+    integer(http, "http", "max_body_bytes", 1024, std::int64_t{64} * 1024 * 1024,
             [&](auto v) { c.http.max_body_bytes = std::size_t(v); });
     integer(http, "http", "header_timeout_seconds", 1, 3600,
             [&](auto v) { c.http.header_timeout = seconds(v); });

@@ -7,6 +7,7 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -209,8 +210,8 @@ std::string sha256_hex(std::string_view data) {
         return std::string();
     }
     static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex(2 * digest_len, '0');
-    for (unsigned int i = 0; i < digest_len; ++i) {
+    std::string hex(std::size_t{2} * digest_len, '0');
+    for (std::size_t i = 0; i < digest_len; ++i) {
         hex[2 * i] = kHex[digest[i] >> 4];
         hex[2 * i + 1] = kHex[digest[i] & 0x0f];
     }

@@ -23,7 +23,7 @@ using Json = nlohmann::json;
 using OrderedJson = nlohmann::ordered_json;
 
 // Callbacks are a few KB; the HTTP body limit is 1 MiB, so nothing genuine is larger.
-constexpr std::size_t kMaxJsonBytes = 1024 * 1024;
+constexpr std::size_t kMaxJsonBytes = std::size_t{1024} * 1024;
 // Genuine callbacks nest 4 levels (mixed.msg_item[].text); far deeper input is hostile.
 constexpr int kMaxJsonDepth = 32;
 // Event fields nest at most one object deep (event.template_card_event.event_key).

@@ -22,7 +22,7 @@ namespace groupdesk::wecom {
 namespace {
 
 // Callbacks are a few KB; the HTTP body limit is 1 MiB, so nothing genuine is larger.
-constexpr std::size_t kMaxXmlBytes = 1024 * 1024;
+constexpr std::size_t kMaxXmlBytes = std::size_t{1024} * 1024;
 // The platform's limit for a text reply, in bytes of UTF-8.
 constexpr std::size_t kMaxReplyContentBytes = 2048;
 // The platform shows at most 8 articles in a news reply.

@@ -29,9 +29,9 @@ constexpr std::uint32_t kHeaderLimit = 16 * 1024;
 // Before closing after an error reply we read (and drop) what the client still sends, so the
 // kernel does not answer unread data with a reset that would destroy our reply in flight.
 constexpr auto kLingerTime = std::chrono::seconds(2);
-constexpr std::size_t kLingerBytes = 256 * 1024;
+constexpr std::size_t kLingerBytes = std::size_t{256} * 1024;
 // A buffer that grew for a large request is given back instead of being kept per connection.
-constexpr std::size_t kKeepBufferBytes = 16 * 1024;
+constexpr std::size_t kKeepBufferBytes = std::size_t{16} * 1024;
 constexpr std::size_t kReadChunk = 4096;
 constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
 

@@ -143,6 +143,7 @@ TEST_F(CallbackEndpointTest, AStalledStoreGetsA503ByTheDeadlineAndTheRetryFindsT
 TEST_F(CallbackEndpointTest, AFullWorkQueueAnswers503AtOnce) {
     store_.set_open(false);
     std::vector<std::future<HttpResponse>> answers;
+    answers.reserve(18);
     // Two workers stuck, sixteen queued: the next one is refused without waiting.
     for (int i = 0; i < 2; ++i) answers.push_back(send(help_request(i)));
     ASSERT_TRUE(store_.wait_for_waiters(2));

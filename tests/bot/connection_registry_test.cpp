@@ -13,7 +13,7 @@ namespace {
 using Clock = ConnectionRegistry::Clock;
 using Start = ConnectionRegistry::Start;
 
-struct FakeConnection : RegisteredConnection {
+struct FakeConnection final : RegisteredConnection {
     void close_soon() override { closed = true; }
     void stop_if_idle() override {}
     bool closed = false;

@@ -77,7 +77,7 @@ TEST(HttpServerTest, ManyIdleAndSlowConnectionsDoNotDelayARequest) {
 
 TEST(HttpServerTest, StopClosesIdleConnectionsAndAnswersInFlightRequests) {
     std::promise<Respond> held;
-    RunningServer srv([&](HttpRequest req, Respond respond) {
+    RunningServer srv([&](const HttpRequest& req, Respond respond) {
         if (req.target == "/slow") return held.set_value(std::move(respond));
         respond(HttpResponse::text(200, "quick"));
     });

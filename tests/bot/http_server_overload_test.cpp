@@ -25,7 +25,7 @@ using namespace http_test;
 class HeldAnswers {
 public:
     static RequestHandler handler(const std::shared_ptr<HeldAnswers>& held) {
-        return [held](HttpRequest req, Respond respond) {
+        return [held](const HttpRequest& req, Respond respond) {
             if (req.target != "/hold") {
                 return respond(HttpResponse::text(200, req.method + " " + req.target));
             }
@@ -112,6 +112,7 @@ TEST(HttpServerOverloadTest, AtTheLimitTheOldestSlowConnectionMakesRoomForARealR
     ASSERT_TRUE(srv.started());
     const auto& stats = srv.server().stats();
     std::vector<std::unique_ptr<Client>> slow;
+    slow.reserve(3);
     for (int i = 0; i < 3; ++i) slow.push_back(slow_client(srv.port()));
     ASSERT_TRUE(reaches(stats.connections_open, 3));
 
@@ -178,12 +179,14 @@ TEST(HttpServerOverloadTest, ConnectionsBeyondTheLimitGet503WhenEveryOneHasARequ
     int d_status = 0;
     while (d_status != 200 && std::chrono::steady_clock::now() < until) {
         d = std::make_unique<Client>(srv.port());
-        d_status = d->exchange(make_request(http::verb::get, "/d")).result_int();
+        d_status = static_cast<int>(d->exchange(make_request(http::verb::get, "/d")).result_int());
     }
     EXPECT_EQ(d_status, 200);
     EXPECT_EQ(srv.server().stats().closed_idle.load(), 1u);
-    const int a_status = a.exchange(make_request(http::verb::get, "/a")).result_int();
-    const int b_status = b.exchange(make_request(http::verb::get, "/b")).result_int();
+    const int a_status =
+        static_cast<int>(a.exchange(make_request(http::verb::get, "/a")).result_int());
+    const int b_status =
+        static_cast<int>(b.exchange(make_request(http::verb::get, "/b")).result_int());
     EXPECT_EQ((a_status == 200) + (b_status == 200), 1) << a_status << " " << b_status;
 }
 

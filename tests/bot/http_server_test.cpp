@@ -20,7 +20,7 @@ using namespace http_test;
 
 TEST(HttpServerTest, RequestFieldsReachTheHandlerAndTheResponseCarriesItsHeaders) {
     std::promise<HttpRequest> seen;
-    RunningServer srv([&](HttpRequest req, Respond respond) {
+    RunningServer srv([&](const HttpRequest& req, const Respond& respond) {
         seen.set_value(req);
         HttpResponse res = HttpResponse::text(201, "created");
         res.content_type = "application/json";
@@ -105,7 +105,7 @@ TEST(HttpServerTest, Http10WithoutKeepAliveIsAnsweredThenClosed) {
 }
 
 TEST(HttpServerTest, ExpectContinueInvitesTheBody) {
-    RunningServer srv([](HttpRequest req, Respond respond) {
+    RunningServer srv([](const HttpRequest& req, const Respond& respond) {
         respond(HttpResponse::text(200, "got " + req.body));
     });
     ASSERT_TRUE(srv.started());
@@ -125,7 +125,8 @@ TEST(HttpServerTest, ExpectContinueInvitesTheBody) {
 
 TEST(HttpServerTest, RespondCalledLaterFromAnotherThreadIsDelivered) {
     std::promise<Respond> held;
-    RunningServer srv([&](HttpRequest, Respond respond) { held.set_value(std::move(respond)); });
+    RunningServer srv(
+        [&](const HttpRequest&, Respond respond) { held.set_value(std::move(respond)); });
     ASSERT_TRUE(srv.started());
     Client client(srv.port());
     ASSERT_FALSE(client.send(make_request(http::verb::post, "/slow", "x")));
@@ -141,7 +142,7 @@ TEST(HttpServerTest, RespondCalledLaterFromAnotherThreadIsDelivered) {
 
 TEST(HttpServerTest, RespondDroppedWithoutCallYields500) {
     std::promise<Respond> held;
-    RunningServer srv([&](HttpRequest req, Respond respond) {
+    RunningServer srv([&](const HttpRequest& req, Respond respond) {
         if (req.target == "/keep") held.set_value(std::move(respond));
         // otherwise dropped here, on the server thread
     });
@@ -164,7 +165,7 @@ TEST(HttpServerTest, BodyOverTheLimitGets413AndTheConnectionCloses) {
     limits.max_body_bytes = 1024;
     std::atomic<int> calls{0};
     RunningServer srv(
-        [&](HttpRequest, Respond respond) {
+        [&](const HttpRequest&, const Respond& respond) {
             ++calls;
             respond(HttpResponse::text(200, "ok"));
         },
@@ -210,7 +211,7 @@ TEST(HttpServerTest, GarbageRequestLineGets400AndTheConnectionCloses) {
 }
 
 TEST(HttpServerTest, HandlerExceptionGives500AndTheServerKeepsServing) {
-    RunningServer srv([](HttpRequest req, Respond respond) {
+    RunningServer srv([](const HttpRequest& req, const Respond& respond) {
         if (req.target == "/throw") throw std::runtime_error("boom");
         respond(HttpResponse::text(200, "fine"));
     });

@@ -107,8 +107,8 @@ private:
     error_code ec_;
 };
 
-inline http::request<http::string_body> make_request(http::verb verb, std::string target,
-                                              std::string body = {}, unsigned version = 11) {
+inline http::request<http::string_body> make_request(http::verb verb, const std::string& target,
+                                                     std::string body = {}, unsigned version = 11) {
     http::request<http::string_body> req(verb, target, version);
     req.set(http::field::host, "127.0.0.1");
     req.body() = std::move(body);
@@ -145,7 +145,7 @@ private:
 };
 
 inline RequestHandler echo_target() {
-    return [](HttpRequest req, Respond respond) {
+    return [](const HttpRequest& req, const Respond& respond) {
         respond(HttpResponse::text(200, req.method + " " + req.target));
     };
 }

@@ -117,7 +117,8 @@ Endpoint require_token(std::string token, Endpoint inner) {
 TEST(RouterTest, AMountCanAuthoriseBeforeDispatch) {
     Router router;
     int reached = 0;
-    router.mount("/api/v1/", require_token("s3cret", [&](const HttpRequest&, Respond respond) {
+    router.mount("/api/v1/",
+                 require_token("s3cret", [&](const HttpRequest&, const Respond& respond) {
                      ++reached;
                      respond(HttpResponse::text(200, "inside"));
                  }));

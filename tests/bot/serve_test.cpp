@@ -28,7 +28,7 @@ public:
 };
 
 std::string write_config(const TempDir& dir, const std::string& text) {
-    const std::string path = dir.file("groupdesk.json");
+    std::string path = dir.file("groupdesk.json");
     std::ofstream(path) << text;
     return path;
 }
@@ -55,6 +55,7 @@ public:
             ::dup2(fds[1], STDOUT_FILENO);
             ::dup2(fds[1], STDERR_FILENO);
             std::vector<char*> argv;
+            argv.reserve(runner.size() + 1 + args.size() + 1);
             for (const auto& r : runner) argv.push_back(const_cast<char*>(r.c_str()));
             argv.push_back(const_cast<char*>(GROUPDESK_BINARY));
             for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -208,7 +209,7 @@ TEST(ServeDatabase, AnUnwritableDatabaseIsRefusedAtStartUp) {
     TempDir dir;
     const std::string config = valid_config(dir);
     const std::string db = dir.file("test.db");
-    std::ofstream{db};  // an empty file is an empty SQLite database
+    std::ofstream{db}.close();  // an empty file is an empty SQLite database
     namespace fs = std::filesystem;
     // The directory is writable (the lock file can be made); the database file is not.
     fs::permissions(dir.path(), fs::perms::all);

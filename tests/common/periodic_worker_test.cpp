@@ -180,6 +180,7 @@ TEST(PeriodicWorkerTest, NeverRunsTheTaskTwiceAtOnceAndFoldsPokesMeanwhileIntoOn
     ASSERT_EQ(started.get_future().wait_for(kBound), std::future_status::ready);
     // While the first run holds the thread: pokes from several threads, and time passing.
     std::vector<std::thread> pokers;
+    pokers.reserve(4);
     for (int i = 0; i < 4; ++i) {
         pokers.emplace_back([&] {
             for (int j = 0; j < 10; ++j) worker.poke();

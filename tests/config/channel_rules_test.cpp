@@ -60,7 +60,7 @@ TEST(ConfigLoader, AcceptPlaintextOnlyOnAKeyedMpChannel) {
 
 TEST(ConfigLoader, ChannelRules) {
     const std::string key = key_of('k');
-    auto ch = [&key](const std::string& members) {
+    auto ch = [](const std::string& members) {
         return with_channels(R"({"token": "t", )" + members + "}");
     };
     const std::string wecom = R"("name": "w", "kind": "wecom", )";

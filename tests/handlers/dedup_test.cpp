@@ -85,7 +85,7 @@ protected:
     // What the endpoint does before answering: start every write and collect the statuses.
     static std::vector<Status> run_writes(std::vector<DurableWrite>& writes) {
         std::vector<Status> statuses;
-        for (auto& write : writes) write([&statuses](Status s) { statuses.push_back(s); });
+        for (auto& write : writes) write([&statuses](const Status& s) { statuses.push_back(s); });
         return statuses;
     }
 
@@ -384,7 +384,7 @@ TEST_F(DedupFlowTest, AWriteDroppedWithoutRunningReleasesTheClaim) {
 
 TEST_F(DedupFlowTest, UnreadableRecordStopsRatherThanRunningTwice) {
     auto msg = text_message("1009");
-    store_.record(dedup_key("app", msg), "garbage", now_, [](Status) {});
+    store_.record(dedup_key("app", msg), "garbage", now_, [](const Status&) {});
     Delivery retry = deliver(msg);
     EXPECT_EQ(retry.result.outcome.kind(), Kind::Stop);
     EXPECT_EQ(next_->calls, 0);

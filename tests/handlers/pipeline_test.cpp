@@ -44,7 +44,7 @@ public:
     void on_complete(const wecom::InboundMessage&, const Outcome& final, Context& ctx) override {
         log_.push_back("complete " + name_ + " " + kind_name(final.kind()));
         // A completing handler may queue a write the endpoint runs before answering.
-        ctx.before_answer.push_back([](DurableDone done) { done(ok_status()); });
+        ctx.before_answer.push_back([](const DurableDone& done) { done(ok_status()); });
     }
 
 private:
@@ -173,7 +173,7 @@ public:
     std::string_view name() const override { return "replier"; }
     Outcome handle(const wecom::InboundMessage&, Context& ctx) override {
         seen_key = ctx.source_key;
-        ctx.before_answer.push_back([key = ctx.source_key, this](DurableDone done) {
+        ctx.before_answer.push_back([key = ctx.source_key, this](const DurableDone& done) {
             written_key = key;
             done(ok_status());
         });
@@ -196,7 +196,7 @@ TEST_F(PipelineTest, TheDecidingHandlerAddsItsEffectsKeyedByTheSourceKey) {
     EXPECT_EQ(r->seen_key, dedup_key("app", msg_));
     EXPECT_EQ(ctx_.source_key, r->seen_key);
     ASSERT_EQ(ctx_.before_answer.size(), 2u);  // the replier's effect and "a"'s completion write
-    for (auto& write : ctx_.before_answer) write([](Status) {});
+    for (auto& write : ctx_.before_answer) write([](const Status&) {});
     EXPECT_EQ(r->written_key, r->seen_key);
 }
 

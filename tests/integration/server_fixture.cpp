@@ -28,7 +28,7 @@ void ServerTest::SetUp() {
     config_.listen.port = 0;
     config_.listen.threads = 2;
     config_.database = dir_.file("groupdesk.db");
-    config_.http.max_body_bytes = 64 * 1024;
+    config_.http.max_body_bytes = std::size_t{64} * 1024;
     config_.channels.push_back(demo_channel("corp-app", config::ChannelKind::WeCom, "wecom"));
     config_.channels.push_back(demo_channel("service-account", config::ChannelKind::Mp, "mp"));
     config_.channels.push_back(demo_channel("group-bot", config::ChannelKind::AiBot, "aibot"));

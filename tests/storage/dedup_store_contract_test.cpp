@@ -92,7 +92,7 @@ TEST_P(DedupStoreContract, FirstRecordWins) {
 TEST_P(DedupStoreContract, DoneIsCalledOnceWithOk) {
     std::promise<void> called;
     std::atomic<int> calls{0};
-    store().record("k", "a", at(1000), [&](Status s) {
+    store().record("k", "a", at(1000), [&](const Status& s) {
         EXPECT_TRUE(s.ok());
         if (calls.fetch_add(1) == 0) called.set_value();
     });
@@ -144,6 +144,7 @@ TEST_P(DedupStoreContract, ConcurrentRecordsAndFindsFromSeveralThreads) {
     constexpr int kPerThread = 40;
     std::atomic<int> failures{0};
     std::vector<std::thread> threads;
+    threads.reserve(kThreads);
     for (int t = 0; t < kThreads; ++t) {
         threads.emplace_back([&, t] {
             for (int i = 0; i < kPerThread; ++i) {

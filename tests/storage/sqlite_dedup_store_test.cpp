@@ -63,7 +63,7 @@ TEST_F(SqliteTest, RecordSurvivesARestart) {
 TEST_F(SqliteTest, CloseCommitsEverythingQueued) {
     std::atomic<int> ok{0};
     for (int i = 0; i < 100; ++i) {
-        store_->record(key_of("k", i), "a", at(1000), [&](Status s) {
+        store_->record(key_of("k", i), "a", at(1000), [&](const Status& s) {
             if (s.ok()) ++ok;
         });
     }
@@ -88,15 +88,16 @@ TEST_F(SqliteTest, ConcurrentRecordsShareCommits) {
     std::latch all_queued(1);
     std::latch all_done(kRecords);
     std::atomic<int> failures{0};
-    auto done = [&](Status s) {
+    auto done = [&](const Status& s) {
         if (!s.ok()) ++failures;
         all_done.count_down();
     };
-    store_->record("first", "a", at(1000), [&](Status s) {
+    store_->record("first", "a", at(1000), [&](const Status& s) {
         all_queued.wait();
-        done(std::move(s));
+        done(s);
     });
     std::vector<std::thread> threads;
+    threads.reserve(kThreads);
     for (int t = 0; t < kThreads; ++t) {
         threads.emplace_back([&, t] {
             for (int i = 0; i < kPerThread; ++i) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -142,7 +143,7 @@ TEST_F(WriteHealthTest, AHeldWriteLockShowsAsLockedUntilReleased) {
 void fill(const std::string& path) {
     std::FILE* f = std::fopen(path.c_str(), "wb");
     ASSERT_NE(f, nullptr);
-    const std::vector<char> chunk(64 * 1024, '\0');
+    const std::vector<char> chunk(std::size_t{64} * 1024, '\0');
     while (std::fwrite(chunk.data(), 1, chunk.size(), f) == chunk.size() && std::fflush(f) == 0) {
     }
     std::fclose(f);
@@ -157,7 +158,8 @@ TEST_F(WriteHealthTest, AFullDiskShowsUntilSpaceIsFreed) {
     ASSERT_NO_FATAL_FAILURE(fill(filler));
 
     // Larger than the WAL so far: the commit needs new blocks.
-    Status status = record_and_wait(*store_, "k", std::string(256 * 1024, 'x'), at(1000));
+    Status status =
+        record_and_wait(*store_, "k", std::string(std::size_t{256} * 1024, 'x'), at(1000));
     ASSERT_FALSE(status.ok());
     EXPECT_EQ(status.error().code, ErrorCode::Unavailable);
     EXPECT_TRUE(health_says("database or disk is full")) << message_of(store_->health());

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -345,7 +346,8 @@ TEST(JsonCodec, HugeAndDeepInputFailsCleanly) {
         decode(R"("msgtype":"text","text":{"content":")" + std::string(100, '[') + R"(\"[["}})");
     ASSERT_TRUE(quoted.ok());
     EXPECT_EQ(std::get<TextBody>(quoted->body).content, std::string(100, '[') + "\"[[");
-    const std::string huge = R"({"encrypt":")" + std::string(2 * 1024 * 1024, 'A') + "\"}";
+    const std::string huge =
+        R"({"encrypt":")" + std::string(std::size_t{2} * 1024 * 1024, 'A') + "\"}";
     EXPECT_FALSE(extract_json_encrypt(huge).ok());
     EXPECT_FALSE(decode_aibot_message(huge).ok());
 }

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -274,7 +275,7 @@ TEST(XmlCodec, HugeAndDeepInputFailsCleanly) {
                   .fields.at("Leaf"),
               "x");
     const std::string huge = kHead + "<MsgType>text</MsgType><Content>" +
-                             std::string(2 * 1024 * 1024, 'x') + "</Content></xml>";
+                             std::string(std::size_t{2} * 1024 * 1024, 'x') + "</Content></xml>";
     EXPECT_FALSE(decode_xml_message(huge, ChannelKind::WeCom).ok());
     EXPECT_FALSE(extract_xml_encrypt(huge).ok());
 }
