@@ -13,7 +13,9 @@ using groupdesk::config::ChannelKind;
 
 const std::string kEnvelope =
     "<xml><ToUserName><![CDATA[ww0a1b2c3d4e5f6a7b]]></ToUserName>"
-    "<Encrypt><![CDATA[" + std::string(1400, 'A') + "]]></Encrypt>"
+    "<Encrypt><![CDATA[" +
+    std::string(1400, 'A') +
+    "]]></Encrypt>"
     "<AgentID><![CDATA[1000002]]></AgentID></xml>";
 
 const std::string kTextMessage =
@@ -50,8 +52,8 @@ void BM_EncodeXmlTextReply(benchmark::State& state) {
     const groupdesk::wecom::Reply reply =
         groupdesk::wecom::TextReply{"已收到，工单 #1024 已创建：三楼打印机故障。"};
     for (auto _ : state) {
-        auto xml = groupdesk::wecom::encode_xml_reply(reply, "zhangsan", "ww0a1b2c3d4e5f6a7b",
-                                                      1767225601);
+        auto xml =
+            groupdesk::wecom::encode_xml_reply(reply, "zhangsan", "ww0a1b2c3d4e5f6a7b", 1767225601);
         benchmark::DoNotOptimize(xml);
     }
 }

@@ -11,16 +11,17 @@
 
 int main(int argc, char** argv) {
     if (argc != 5) {
-        std::fprintf(stderr, "usage: make_callbacks COUNT_PER_FILE FILES OUT_PREFIX FIRST_MSG_ID\n");
+        std::fprintf(stderr,
+                     "usage: make_callbacks COUNT_PER_FILE FILES OUT_PREFIX FIRST_MSG_ID\n");
         return 2;
     }
     const long count = std::atol(argv[1]);
     const int files = std::atoi(argv[2]);
     const std::string prefix = argv[3];
     // The demo "corp-app" channel of config/groupdesk.example.json.
-    auto crypt = groupdesk::wecom::MsgCrypt::create(
-        "GroupDeskWeComToken2026", "lKRAqMwOrg1RbhWggwIFK0PAQ479hMozW3haoCZqB8E",
-        "ww3f8a2b1c4d5e6f70");
+    auto crypt = groupdesk::wecom::MsgCrypt::create("GroupDeskWeComToken2026",
+                                                    "lKRAqMwOrg1RbhWggwIFK0PAQ479hMozW3haoCZqB8E",
+                                                    "ww3f8a2b1c4d5e6f70");
     if (!crypt.ok()) return 1;
     long long msg_id = std::atoll(argv[4]);
     // Signed within the last half hour: the server refuses timestamps an hour or more away.
@@ -34,14 +35,16 @@ int main(int argc, char** argv) {
             const std::string content = i % 2 == 0 ? "help" : "打印机无法连接，请尽快处理";
             const std::string plaintext =
                 "<xml><ToUserName><![CDATA[ww3f8a2b1c4d5e6f70]]></ToUserName><FromUserName>"
-                "<![CDATA[user" + std::to_string(i % 500) + "]]></FromUserName><CreateTime>" +
-                timestamp + "</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[" +
-                content + "]]></Content><MsgId>" + std::to_string(msg_id) +
+                "<![CDATA[user" +
+                std::to_string(i % 500) + "]]></FromUserName><CreateTime>" + timestamp +
+                "</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[" + content +
+                "]]></Content><MsgId>" + std::to_string(msg_id) +
                 "</MsgId><AgentID>1000002</AgentID></xml>";
             const std::string encrypt = crypt->encrypt(plaintext);
             out << "/callback/corp-app?msg_signature=" << crypt->sign(timestamp, nonce, encrypt)
                 << "&timestamp=" << timestamp << "&nonce=" << nonce
-                << "\t<xml><ToUserName><![CDATA[ww3f8a2b1c4d5e6f70]]></ToUserName><Encrypt><![CDATA["
+                << "\t<xml><ToUserName><![CDATA[ww3f8a2b1c4d5e6f70]]></"
+                   "ToUserName><Encrypt><![CDATA["
                 << encrypt << "]]></Encrypt><AgentID><![CDATA[1000002]]></AgentID></xml>\n";
         }
     }

@@ -141,16 +141,17 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
             auto made = wecom::MsgCrypt::create(channel.token, channel.encoding_aes_key,
                                                 channel.receive_id);
             if (!made.ok()) {
-                return make_error(made.error().code, "channel " + channel.name + ": " +
-                                                         made.error().message);
+                return make_error(made.error().code,
+                                  "channel " + channel.name + ": " + made.error().message);
             }
             crypt = std::move(made).value();
         }
         if (channel.accept_plaintext) {
-            spdlog::warn("channel {}: accept_plaintext is on: plaintext-mode requests, whose "
-                         "signature does not cover the message, are accepted next to encrypted "
-                         "ones; turn it off once the console is in compatible or safe mode",
-                         channel.name);
+            spdlog::warn(
+                "channel {}: accept_plaintext is on: plaintext-mode requests, whose "
+                "signature does not cover the message, are accepted next to encrypted "
+                "ones; turn it off once the console is in compatible or safe mode",
+                channel.name);
         }
         callbacks.push_back(std::make_unique<CallbackEndpoint>(
             channel, std::move(crypt), impl->pipeline, clock, *impl->metrics, services));
@@ -158,12 +159,13 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     impl->router->mount(std::string(kCallbackPrefix), callback_mount(std::move(callbacks)));
 
     HttpServerOptions options{cfg.listen.address, cfg.listen.port,
-                              cfg.listen.threads != 0 ? cfg.listen.threads
-                                                      : std::max(1u, std::thread::hardware_concurrency()),
+                              cfg.listen.threads != 0
+                                  ? cfg.listen.threads
+                                  : std::max(1u, std::thread::hardware_concurrency()),
                               cfg.http};
     auto* router = impl->router.get();
-    impl->server = std::make_unique<HttpServer>(
-        options, [router](HttpRequest request, Respond respond) {
+    impl->server =
+        std::make_unique<HttpServer>(options, [router](HttpRequest request, Respond respond) {
             router->handle(std::move(request), std::move(respond));
         });
     impl->metrics->observe(impl->server->stats());  // the server outlives every request

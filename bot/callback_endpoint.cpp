@@ -47,14 +47,19 @@ CallbackEndpoint::CallbackEndpoint(const config::Channel& channel,
                                    std::optional<wecom::MsgCrypt> crypt,
                                    const handlers::Pipeline& pipeline, const Clock& clock,
                                    Metrics& metrics, CallbackServices services)
-    : channel_(channel), crypt_(std::move(crypt)), pipeline_(pipeline), clock_(clock),
-      metrics_(metrics), services_(services) {}
+    : channel_(channel),
+      crypt_(std::move(crypt)),
+      pipeline_(pipeline),
+      clock_(clock),
+      metrics_(metrics),
+      services_(services) {}
 
 void CallbackEndpoint::handle(const HttpRequest& request, Respond respond) {
     const auto started = Steady::now();
     if (request.method == "GET") return handle_verification(request, respond, started);
     if (request.method == "POST") return handle_callback(request, respond, started);
-    AnswerLog log{channel_.name, config::to_string(channel_.kind), "-", log_text(request.method, 32)};
+    AnswerLog log{channel_.name, config::to_string(channel_.kind), "-",
+                  log_text(request.method, 32)};
     HttpResponse response = HttpResponse::text(405, "method not allowed\n");
     response.headers.emplace_back("Allow", "GET, POST");
     log_answer(metrics_, log, started, CallbackOutcome::MethodNotAllowed, response, {});
@@ -83,15 +88,14 @@ void CallbackEndpoint::handle_callback(const HttpRequest& request, Respond& resp
                        : wecom::decode_xml_message(opened->message, channel_.kind);
     if (!message.ok()) return reject_now(metrics_, log, started, message.error(), respond);
 
-    auto answer = std::make_shared<CallbackAnswer>(metrics_, std::move(log), started,
-                                                   std::move(respond));
+    auto answer =
+        std::make_shared<CallbackAnswer>(metrics_, std::move(log), started, std::move(respond));
     answer->expire_at(services_.deadlines, started + services_.settings.answer_deadline, answer);
     // The body is kept only where the binding needs it (its signature did not cover it).
     std::string body = opened->body_signed ? std::string() : request.body;
     auto task = [this, answer, opened = std::move(opened).value(),
-                 message = std::move(message).value(), body = std::move(body)] {
-        run_pipeline(answer, opened, message, body);
-    };
+                 message = std::move(message).value(),
+                 body = std::move(body)] { run_pipeline(answer, opened, message, body); };
     if (!services_.workers.submit(std::move(task))) {
         answer->give(HttpResponse::text(503, "busy, retry\n"), CallbackOutcome::RetryLater,
                      "work queue full");
@@ -100,8 +104,7 @@ void CallbackEndpoint::handle_callback(const HttpRequest& request, Respond& resp
 
 void CallbackEndpoint::run_pipeline(const std::shared_ptr<CallbackAnswer>& answer,
                                     const OpenedCallback& opened,
-                                    const wecom::InboundMessage& message,
-                                    const std::string& body) {
+                                    const wecom::InboundMessage& message, const std::string& body) {
     // Answered by the deadline while queued: nothing has been done, so nothing needs doing;
     // the platform retries.
     if (answer->answered()) return;
@@ -134,7 +137,9 @@ void CallbackEndpoint::run_pipeline(const std::shared_ptr<CallbackAnswer>& answe
             }
             break;
         case Outcome::Kind::Pass:
-        case Outcome::Kind::Stop: response = no_reply_answer(channel_.kind); break;
+        case Outcome::Kind::Stop:
+            response = no_reply_answer(channel_.kind);
+            break;
         case Outcome::Kind::RetryLater:
             detail += ": " + result.outcome.reason();
             response = HttpResponse::text(503, "busy, retry\n");

@@ -29,8 +29,8 @@ class CallbackAnswer;
 
 // What every callback endpoint shares; all of it outlives the endpoints.
 struct CallbackServices {
-    WorkQueue& workers;          // runs everything that may wait on the disk
-    DeadlineTimer& deadlines;    // answers a callback stuck past the deadline
+    WorkQueue& workers;        // runs everything that may wait on the disk
+    DeadlineTimer& deadlines;  // answers a callback stuck past the deadline
     PlaintextBinding& plaintext_binding;
     const config::Callbacks& settings;
 };

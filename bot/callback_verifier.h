@@ -14,9 +14,9 @@ namespace groupdesk::bot {
 
 // A callback whose signature verified and whose message is readable.
 struct OpenedCallback {
-    std::string message;    // the message XML (wecom, mp) or JSON (aibot)
+    std::string message;     // the message XML (wecom, mp) or JSON (aibot)
     bool encrypted = false;  // the request was encrypted, so the answer must be too
-    std::string timestamp;  // of the request, reused for the reply envelope
+    std::string timestamp;   // of the request, reused for the reply envelope
     std::string nonce;
     // The signature covered the message (msg_signature over the ciphertext). False in an
     // Official Account's plaintext mode, where `signature` covers token, timestamp and nonce

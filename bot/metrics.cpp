@@ -9,15 +9,24 @@ namespace groupdesk::bot {
 
 std::string_view to_string(CallbackOutcome outcome) noexcept {
     switch (outcome) {
-        case CallbackOutcome::Verified: return "verified";
-        case CallbackOutcome::Replied: return "replied";
-        case CallbackOutcome::NoReply: return "no_reply";
-        case CallbackOutcome::Duplicate: return "duplicate";
-        case CallbackOutcome::RetryLater: return "retry_later";
-        case CallbackOutcome::BadSignature: return "bad_signature";
-        case CallbackOutcome::BadRequest: return "bad_request";
-        case CallbackOutcome::MethodNotAllowed: return "method_not_allowed";
-        case CallbackOutcome::kCount: break;
+        case CallbackOutcome::Verified:
+            return "verified";
+        case CallbackOutcome::Replied:
+            return "replied";
+        case CallbackOutcome::NoReply:
+            return "no_reply";
+        case CallbackOutcome::Duplicate:
+            return "duplicate";
+        case CallbackOutcome::RetryLater:
+            return "retry_later";
+        case CallbackOutcome::BadSignature:
+            return "bad_signature";
+        case CallbackOutcome::BadRequest:
+            return "bad_request";
+        case CallbackOutcome::MethodNotAllowed:
+            return "method_not_allowed";
+        case CallbackOutcome::kCount:
+            break;
     }
     return "unknown";
 }

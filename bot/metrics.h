@@ -17,13 +17,13 @@ namespace groupdesk::bot {
 
 // What happened to one callback request; the `outcome` label of groupdesk_callbacks_total.
 enum class CallbackOutcome {
-    Verified,        // URL verification answered
-    Replied,         // passive reply sent
-    NoReply,         // accepted, nothing to say
-    Duplicate,       // a platform retry answered from the dedup record
-    RetryLater,      // 503: could not be recorded durably, the platform will retry
-    BadSignature,    // 403
-    BadRequest,      // 400: malformed query, envelope, ciphertext or receive id
+    Verified,      // URL verification answered
+    Replied,       // passive reply sent
+    NoReply,       // accepted, nothing to say
+    Duplicate,     // a platform retry answered from the dedup record
+    RetryLater,    // 503: could not be recorded durably, the platform will retry
+    BadSignature,  // 403
+    BadRequest,    // 400: malformed query, envelope, ciphertext or receive id
     MethodNotAllowed,
     kCount,
 };
@@ -33,9 +33,8 @@ std::string_view to_string(CallbackOutcome outcome) noexcept;
 class Metrics {
 public:
     // Upper bounds of the latency histogram buckets, in seconds.
-    static constexpr std::array<double, 12> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
-                                                        0.005,  0.01,    0.025,  0.05,  0.1,
-                                                        0.5,    1.0};
+    static constexpr std::array<double, 12> kBuckets = {
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0};
 
     explicit Metrics(const std::vector<std::string>& channels);
     ~Metrics();

@@ -41,10 +41,9 @@ HttpResponse reply_answer(const wecom::Reply& reply, const wecom::InboundMessage
     }
     const std::string encrypted = crypt->encrypt(plaintext);
     const std::string signature = crypt->sign(request.timestamp, request.nonce, encrypted);
-    response.body = json ? wecom::encode_json_envelope(encrypted, signature, request.timestamp,
-                                                       request.nonce)
-                         : wecom::encode_xml_envelope(encrypted, signature, request.timestamp,
-                                                      request.nonce);
+    response.body =
+        json ? wecom::encode_json_envelope(encrypted, signature, request.timestamp, request.nonce)
+             : wecom::encode_xml_envelope(encrypted, signature, request.timestamp, request.nonce);
     return response;
 }
 

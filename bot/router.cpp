@@ -30,9 +30,8 @@ void Router::add(std::string method, std::string path, Endpoint endpoint) {
 void Router::mount(std::string prefix, Endpoint endpoint) {
     // Without the slash "/api" would also take "/apiary".
     if (!prefix.ends_with('/')) throw std::invalid_argument("mount prefix must end in '/'");
-    auto at = std::find_if(mounts_.begin(), mounts_.end(), [&](const auto& m) {
-        return m.first.size() < prefix.size();
-    });
+    auto at = std::find_if(mounts_.begin(), mounts_.end(),
+                           [&](const auto& m) { return m.first.size() < prefix.size(); });
     mounts_.emplace(at, std::move(prefix), std::move(endpoint));
 }
 

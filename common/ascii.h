@@ -6,7 +6,9 @@
 
 namespace groupdesk {
 
-constexpr char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+constexpr char ascii_lower(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+}
 
 // Case-insensitive equality of ASCII letters; other bytes compare exactly.
 constexpr bool ascii_iequals(std::string_view a, std::string_view b) noexcept {

@@ -41,8 +41,8 @@ Result<QueryParams> QueryParams::parse(std::string_view query) {
         if (pair.empty()) continue;
         auto eq = pair.find('=');
         auto name = percent_decode(pair.substr(0, eq));
-        auto value = percent_decode(eq == std::string_view::npos ? std::string_view{}
-                                                                  : pair.substr(eq + 1));
+        auto value =
+            percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
         if (!name || !value) {
             return make_error(ErrorCode::InvalidArgument, "malformed percent escape in query");
         }

@@ -54,11 +54,11 @@ public:
     // The requires-clause keeps this from hiding the copy and move constructors (clang-tidy 14
     // reads only enable_if, hence the NOLINT).
     template <class U = T>
-        requires std::constructible_from<T, U&&> &&
-                 (!std::same_as<std::remove_cvref_t<U>, Error>) &&
-                 (!std::same_as<std::remove_cvref_t<U>, Result>)
-    // NOLINTNEXTLINE(bugprone-forwarding-reference-overload): constrained above
-    Result(U&& value) : data_(std::in_place_index<0>, std::forward<U>(value)) {}
+    requires std::constructible_from<T, U&&> &&(!std::same_as<std::remove_cvref_t<U>, Error>)&&(
+        !std::same_as<std::remove_cvref_t<U>, Result>)
+        // NOLINTNEXTLINE(bugprone-forwarding-reference-overload): constrained above
+        Result(U&& value)
+        : data_(std::in_place_index<0>, std::forward<U>(value)) {}
 
     bool ok() const noexcept { return data_.index() == 0; }
     explicit operator bool() const noexcept { return ok(); }

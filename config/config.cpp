@@ -5,9 +5,12 @@ namespace groupdesk::config {
 
 std::string_view to_string(ChannelKind kind) noexcept {
     switch (kind) {
-        case ChannelKind::WeCom: return "wecom";
-        case ChannelKind::Mp: return "mp";
-        case ChannelKind::AiBot: return "aibot";
+        case ChannelKind::WeCom:
+            return "wecom";
+        case ChannelKind::Mp:
+            return "mp";
+        case ChannelKind::AiBot:
+            return "aibot";
     }
     return "wecom";
 }

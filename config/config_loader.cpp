@@ -189,8 +189,7 @@ private:
 
 Config Checker::read(const Json& root) {
     Config c;
-    check_keys(root, "",
-               {"listen", "database", "http", "callbacks", "dedup", "log", "channels"});
+    check_keys(root, "", {"listen", "database", "http", "callbacks", "dedup", "log", "channels"});
 
     const Json* listen = section(root, "listen", {"address", "port", "threads"});
     if (auto address = string(listen, "address", "listen")) {
@@ -209,10 +208,10 @@ Config Checker::read(const Json& root) {
         c.database = *database;
     }
 
-    const Json* http = section(root, "http",
-                               {"max_body_bytes", "header_timeout_seconds", "body_timeout_seconds",
-                                "idle_timeout_seconds", "max_connections",
-                                "max_buffered_body_bytes"});
+    const Json* http =
+        section(root, "http",
+                {"max_body_bytes", "header_timeout_seconds", "body_timeout_seconds",
+                 "idle_timeout_seconds", "max_connections", "max_buffered_body_bytes"});
     using std::chrono::seconds;
     integer(http, "http", "max_body_bytes", 1024, std::int64_t{64} * 1024 * 1024,
             [&](auto v) { c.http.max_body_bytes = std::size_t(v); });
@@ -228,9 +227,9 @@ Config Checker::read(const Json& root) {
             [&](auto v) { c.http.max_buffered_body_bytes = std::size_t(v); });
     // Every single body must fit, or a request under max_body_bytes could never be received.
     if (c.http.max_buffered_body_bytes < c.http.max_body_bytes) {
-        fail("http.max_buffered_body_bytes",
-             "must be at least http.max_body_bytes (" + std::to_string(c.http.max_body_bytes) +
-                 "), got " + std::to_string(c.http.max_buffered_body_bytes));
+        fail("http.max_buffered_body_bytes", "must be at least http.max_body_bytes (" +
+                                                 std::to_string(c.http.max_body_bytes) + "), got " +
+                                                 std::to_string(c.http.max_buffered_body_bytes));
     }
 
     const Json* callbacks =
@@ -249,8 +248,8 @@ Config Checker::read(const Json& root) {
     if (c.dedup.retention <= 2 * c.callbacks.timestamp_window) {
         fail("dedup.retention_hours",
              "must be longer than twice callbacks.timestamp_window_seconds, got " +
-                 std::to_string(std::chrono::duration_cast<std::chrono::hours>(c.dedup.retention)
-                                    .count()) +
+                 std::to_string(
+                     std::chrono::duration_cast<std::chrono::hours>(c.dedup.retention).count()) +
                  " h against " + std::to_string(c.callbacks.timestamp_window.count()) + " s");
     }
     integer(dedup, "dedup", "sweep_interval_seconds", 1, 86400,
@@ -287,9 +286,9 @@ void Checker::read_channels(const Json& root, Config& config) {
 
 // Reads the channel's fields as they are; judging them is channel_rules' job.
 Channel Checker::read_channel(const Json& obj, const std::string& path) {
-    check_keys(obj, path,
-               {"name", "kind", "token", "encoding_aes_key", "receive_id", "secret",
-                "accept_plaintext"});
+    check_keys(
+        obj, path,
+        {"name", "kind", "token", "encoding_aes_key", "receive_id", "secret", "accept_plaintext"});
     auto field = [&obj](const char* key) {
         details::StringField f;
         f.present = obj.contains(key);
@@ -307,8 +306,7 @@ Channel Checker::read_channel(const Json& obj, const std::string& path) {
         const std::string field = path + ".accept_plaintext";
         if (!value.is_boolean()) {
             fail(field, "must be true or false");
-        } else if (value.get<bool>() &&
-                   (channel.kind != ChannelKind::Mp || !channel.encrypted())) {
+        } else if (value.get<bool>() && (channel.kind != ChannelKind::Mp || !channel.encrypted())) {
             fail(field, "is only for an mp channel with an encoding_aes_key");
         } else {
             channel.accept_plaintext = value.get<bool>();

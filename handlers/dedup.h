@@ -27,8 +27,7 @@ public:
 
     std::string_view name() const override { return "dedup"; }
     Outcome handle(const wecom::InboundMessage& msg, Context& ctx) override;
-    void on_complete(const wecom::InboundMessage& msg, const Outcome& final,
-                     Context& ctx) override;
+    void on_complete(const wecom::InboundMessage& msg, const Outcome& final, Context& ctx) override;
 
 private:
     bool claim(const std::string& key);

@@ -10,7 +10,10 @@ constexpr std::string_view kFullWidthAt = "\xEF\xBC\xA0";  // U+FF20 ＠
 constexpr std::array<std::string_view, 6> kSeparators = {
     "\xE2\x80\x85",  // U+2005 FOUR-PER-EM SPACE
     "\xE3\x80\x80",  // U+3000 IDEOGRAPHIC SPACE
-    " ", "\n", "\r", "\t"};
+    " ",
+    "\n",
+    "\r",
+    "\t"};
 
 // Length of the separator `text` starts with, 0 when none.
 std::size_t separator_at_front(std::string_view text) {

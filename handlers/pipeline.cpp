@@ -1,13 +1,13 @@
 // Pipeline: the chain loop and the on_complete pass over the handlers that let the message through.
 #include "handlers/pipeline.h"
 
-#include "handlers/dedup.h"
-
 #include <cstdlib>
 #include <exception>
 #include <optional>
 #include <string>
 #include <utility>
+
+#include "handlers/dedup.h"
 
 namespace groupdesk::handlers {
 

@@ -58,9 +58,9 @@ struct MixedBody {
     std::vector<MixedItem> items;
 };
 struct EventBody {
-    std::string event;        // as received ("click", "CLICK", "enter_chat", ...)
-    std::string event_key;    // EventKey / event_key; may be empty
-    std::string change_type;  // ChangeType (contact events); may be empty
+    std::string event;                          // as received ("click", "CLICK", "enter_chat", ...)
+    std::string event_key;                      // EventKey / event_key; may be empty
+    std::string change_type;                    // ChangeType (contact events); may be empty
     std::map<std::string, std::string> fields;  // any other leaf fields, by element name
 };
 // A message type this version does not model; kept so it can be logged and deduplicated.
@@ -76,12 +76,12 @@ struct QuotedMessage {
 
 struct InboundMessage {
     config::ChannelKind kind = config::ChannelKind::WeCom;
-    std::string msg_type;     // MsgType / msgtype as received
-    std::string msg_id;       // MsgId (64-bit, kept as text) / msgid; empty for XML events
-    std::string sender;       // FromUserName / from.userid
-    std::string recipient;    // ToUserName (CorpID or gh_ id) / aibotid
-    std::string agent_id;     // AgentID (WeCom app), empty elsewhere
-    std::string chat_id;      // AI bot group chat id; empty in single chats and XML channels
+    std::string msg_type;   // MsgType / msgtype as received
+    std::string msg_id;     // MsgId (64-bit, kept as text) / msgid; empty for XML events
+    std::string sender;     // FromUserName / from.userid
+    std::string recipient;  // ToUserName (CorpID or gh_ id) / aibotid
+    std::string agent_id;   // AgentID (WeCom app), empty elsewhere
+    std::string chat_id;    // AI bot group chat id; empty in single chats and XML channels
     ChatType chat_type = ChatType::Single;
     std::int64_t create_time = 0;  // seconds; 0 when the AI bot leaves it out
     std::string response_url;      // AI bot one-shot active-reply URL

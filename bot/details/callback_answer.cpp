@@ -51,8 +51,7 @@ void CallbackAnswer::expire_at(DeadlineTimer& timer, Steady::time_point at,
     });
 }
 
-bool CallbackAnswer::give(HttpResponse response, CallbackOutcome outcome,
-                          std::string_view detail) {
+bool CallbackAnswer::give(HttpResponse response, CallbackOutcome outcome, std::string_view detail) {
     if (answered_.exchange(true, std::memory_order_acq_rel)) return false;
     {
         std::lock_guard lock(deadline_mutex_);

@@ -40,7 +40,9 @@ std::string rejection_detail(const Error& error);
 class CallbackAnswer {
 public:
     CallbackAnswer(Metrics& metrics, AnswerLog log, Steady::time_point started, Respond respond)
-        : metrics_(metrics), log_(std::move(log)), started_(started),
+        : metrics_(metrics),
+          log_(std::move(log)),
+          started_(started),
           respond_(std::move(respond)) {}
 
     // Answers 503 at `at` unless answered before; the timer must outlive the answer.
@@ -70,8 +72,11 @@ class PendingWrites {
 public:
     PendingWrites(std::size_t writes, HttpResponse response, CallbackOutcome outcome,
                   std::string detail, std::shared_ptr<CallbackAnswer> answer)
-        : remaining_(writes), response_(std::move(response)), outcome_(outcome),
-          detail_(std::move(detail)), answer_(std::move(answer)) {}
+        : remaining_(writes),
+          response_(std::move(response)),
+          outcome_(outcome),
+          detail_(std::move(detail)),
+          answer_(std::move(answer)) {}
 
     // Called once per write, on any thread.
     void done(const Status& status);

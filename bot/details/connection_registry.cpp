@@ -47,9 +47,10 @@ ConnectionRegistry::Id ConnectionRegistry::admit(std::weak_ptr<RegisteredConnect
     }
     if (victim) victim->close_soon();
     if (line) {
-        spdlog::warn("http: connection limit {} reached: {} connections refused, {} waiting "
-                     "connections closed{}",
-                     max_connections_, line->counts[0], line->counts[1], period(*line));
+        spdlog::warn(
+            "http: connection limit {} reached: {} connections refused, {} waiting "
+            "connections closed{}",
+            max_connections_, line->counts[0], line->counts[1], period(*line));
     }
     return id;
 }
@@ -93,9 +94,10 @@ ConnectionRegistry::Start ConnectionRegistry::start_request(Id id, std::size_t b
     }
     for (auto& c : shed) c->close_soon();
     if (line) {
-        spdlog::warn("http: body buffer limit of {} bytes reached: {} requests refused, {} "
-                     "stalled bodies closed{}",
-                     max_buffered_, line->counts[0], line->counts[1], period(*line));
+        spdlog::warn(
+            "http: body buffer limit of {} bytes reached: {} requests refused, {} "
+            "stalled bodies closed{}",
+            max_buffered_, line->counts[0], line->counts[1], period(*line));
     }
     return result;
 }

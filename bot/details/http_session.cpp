@@ -103,7 +103,8 @@ private:
         if (state_.stopping.load()) return close();
         if (buffer_.capacity() > kKeepBufferBytes) buffer_.shrink_to_fit();
         // A new connection must have sent its whole header by header_deadline_; a kept-alive one
-        // may wait idle_timeout for the next request, whose header_timeout starts at its first byte.
+        // may wait idle_timeout for the next request, whose header_timeout starts at its first
+        // byte.
         stream_.expires_at(fresh_ ? header_deadline_
                                   : Clock::now() + state_.options.limits.idle_timeout);
         stream_.async_read_some(
@@ -166,9 +167,12 @@ private:
                                     : length           ? static_cast<std::size_t>(*length)
                                                        : state_.options.limits.max_body_bytes;
         switch (state_.registry.start_request(id_, reserve)) {
-            case ConnectionRegistry::Start::Closed: return close();
-            case ConnectionRegistry::Start::OverBudget: return refuse();
-            case ConnectionRegistry::Start::Go: break;
+            case ConnectionRegistry::Start::Closed:
+                return close();
+            case ConnectionRegistry::Start::OverBudget:
+                return refuse();
+            case ConnectionRegistry::Start::Go:
+                break;
         }
         if (parser_->is_done()) return handle_request();
         phase_ = Phase::Body;

@@ -15,10 +15,7 @@ namespace groupdesk::bot::details {
 // What every session shares: the options, the handler, the stop flag and the live connections.
 struct ServerState {
     ServerState(HttpServerOptions o, RequestHandler h, boost::asio::io_context& io)
-        : options(std::move(o)),
-          handler(std::move(h)),
-          ioc(io),
-          registry(options.limits, stats) {}
+        : options(std::move(o)), handler(std::move(h)), ioc(io), registry(options.limits, stats) {}
 
     HttpServerOptions options;
     RequestHandler handler;

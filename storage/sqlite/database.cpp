@@ -16,8 +16,8 @@
 
 #include "storage/sqlite/file_lock.h"
 #include "storage/sqlite/reader_pool.h"
-#include "storage/sqlite/writer.h"
 #include "storage/sqlite/write_probe.h"
+#include "storage/sqlite/writer.h"
 
 namespace groupdesk::storage::sqlite {
 

@@ -52,8 +52,7 @@ Result<std::optional<std::string>> SqliteDedupStore::find(std::string_view key) 
         if (const auto* sqlite = dynamic_cast<const SQLite::Exception*>(&e)) {
             detail = sqlite->getExtendedErrorCode();
         }
-        return make_error(ErrorCode::Unavailable, std::string("dedup lookup: ") + e.what(),
-                          detail);
+        return make_error(ErrorCode::Unavailable, std::string("dedup lookup: ") + e.what(), detail);
     }
 }
 

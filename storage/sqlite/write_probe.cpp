@@ -39,13 +39,19 @@ std::string health_public_reason(const std::exception& e) {
     // What an operator needs to act on, in our own words: SQLite's text may carry paths.
     if (const auto* sqlite = dynamic_cast<const SQLite::Exception*>(&e)) {
         switch (sqlite->getErrorCode()) {
-            case SQLITE_FULL: return "database writes failing: disk full";
-            case SQLITE_READONLY: return "database writes failing: file or filesystem read-only";
+            case SQLITE_FULL:
+                return "database writes failing: disk full";
+            case SQLITE_READONLY:
+                return "database writes failing: file or filesystem read-only";
             case SQLITE_BUSY:
-            case SQLITE_LOCKED: return "database writes failing: locked by another process";
-            case SQLITE_IOERR: return "database writes failing: disk I/O error";
-            case SQLITE_CANTOPEN: return "database writes failing: file cannot be opened";
-            default: break;
+            case SQLITE_LOCKED:
+                return "database writes failing: locked by another process";
+            case SQLITE_IOERR:
+                return "database writes failing: disk I/O error";
+            case SQLITE_CANTOPEN:
+                return "database writes failing: file cannot be opened";
+            default:
+                break;
         }
     }
     return "database writes failing (the log says why)";

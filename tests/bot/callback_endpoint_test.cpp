@@ -66,13 +66,14 @@ class CallbackEndpointTest : public ::testing::Test {
 protected:
     CallbackEndpointTest() {
         const auto& c = test::vectors().at("channels").at("wecom");
-        channel_ = config::Channel{"corp-app", config::ChannelKind::WeCom, c.at("token"),
-                                   c.at("encoding_aes_key"), c.at("receive_id"), ""};
+        channel_ = config::Channel{"corp-app",         config::ChannelKind::WeCom,
+                                   c.at("token"),      c.at("encoding_aes_key"),
+                                   c.at("receive_id"), ""};
         settings_.answer_deadline = std::chrono::milliseconds(200);
         pipeline_.add(std::make_unique<handlers::DedupHandler>(store_));
         pipeline_.add(std::make_unique<handlers::HelpHandler>(handlers::default_help_texts()));
-        auto crypt = wecom::MsgCrypt::create(channel_.token, channel_.encoding_aes_key,
-                                             channel_.receive_id);
+        auto crypt =
+            wecom::MsgCrypt::create(channel_.token, channel_.encoding_aes_key, channel_.receive_id);
         endpoint_ = std::make_unique<CallbackEndpoint>(
             channel_, std::move(crypt).value(), pipeline_, clock_, metrics_,
             CallbackServices{workers_, deadlines_, binding_, settings_});
@@ -175,8 +176,8 @@ public:
 
 TEST(CallbackEndpointErrors, AStorageFailureAnswersOnlyThePublicReason) {
     const auto& c = test::vectors().at("channels").at("mp");
-    const config::Channel channel{"plain-account", config::ChannelKind::Mp, c.at("token"), "",
-                                  c.at("receive_id"), ""};
+    const config::Channel channel{
+        "plain-account", config::ChannelKind::Mp, c.at("token"), "", c.at("receive_id"), ""};
     config::Callbacks settings;
     test::FakeClock clock{from_unix_seconds(1767225601)};
     Metrics metrics{{"plain-account"}};

@@ -21,8 +21,12 @@ config::ChannelKind kind_of(const nlohmann::json& v) {
 }
 
 config::Channel channel_of(const nlohmann::json& v) {
-    return config::Channel{"test", kind_of(v), v.at("token"), v.value("encoding_aes_key", ""),
-                           v.value("receive_id", ""), ""};
+    return config::Channel{"test",
+                           kind_of(v),
+                           v.at("token"),
+                           v.value("encoding_aes_key", ""),
+                           v.value("receive_id", ""),
+                           ""};
 }
 
 std::optional<wecom::MsgCrypt> crypt_of(const config::Channel& c) {
@@ -73,8 +77,8 @@ TEST_P(HttpVectorTest, OpensAsThePlatformSentIt) {
         ASSERT_TRUE(body.ok()) << body.error().message;
         EXPECT_EQ(*body, v.at("http").at("expected_body").get<std::string>());
     } else {
-        auto opened = open_at_send_time(channel, crypt ? &*crypt : nullptr, request,
-                                        v.at("timestamp"));
+        auto opened =
+            open_at_send_time(channel, crypt ? &*crypt : nullptr, request, v.at("timestamp"));
         ASSERT_TRUE(opened.ok()) << opened.error().message;
         EXPECT_EQ(opened->body_signed, v.at("type") != "callback_plain");
         EXPECT_EQ(opened->message, v.at("plaintext").get<std::string>());
@@ -113,8 +117,8 @@ TEST(OpenCallback, NegativeVectorsFailWithTheOfficialCode) {
         ASSERT_FALSE(opened.ok()) << v.at("id");
         const int expected = v.at("expected_error");
         EXPECT_EQ(opened.error().detail, expected) << v.at("id");
-        EXPECT_EQ(opened.error().code, expected == -40001 ? ErrorCode::Unauthenticated
-                                                          : ErrorCode::InvalidArgument)
+        EXPECT_EQ(opened.error().code,
+                  expected == -40001 ? ErrorCode::Unauthenticated : ErrorCode::InvalidArgument)
             << v.at("id");
     }
 }
@@ -158,8 +162,12 @@ TEST(OpenCallback, MissingSignatureParametersAreUnauthenticated) {
 }
 
 config::Channel keyed_mp() {
-    config::Channel c{"oa", config::ChannelKind::Mp, "GroupDeskMpToken2026",
-                      "3nVrx2zzilnhlUG6WX3yAQeuVrTJTdSZaDMfgq9gOOk", "wx8b2c4d6e8f0a1b3c", ""};
+    config::Channel c{"oa",
+                      config::ChannelKind::Mp,
+                      "GroupDeskMpToken2026",
+                      "3nVrx2zzilnhlUG6WX3yAQeuVrTJTdSZaDMfgq9gOOk",
+                      "wx8b2c4d6e8f0a1b3c",
+                      ""};
     return c;
 }
 
@@ -229,8 +237,7 @@ TEST(OpenCallback, TimestampOutsideTheWindowIsRefused) {
             EXPECT_TRUE(open_callback(channel, c, request, now, kWindow).ok());
         }
         for (auto now : {sent + kWindow + std::chrono::seconds(1),
-                         sent - kWindow - std::chrono::seconds(1),
-                         sent + std::chrono::hours(73)}) {
+                         sent - kWindow - std::chrono::seconds(1), sent + std::chrono::hours(73)}) {
             auto opened = open_callback(channel, c, request, now, kWindow);
             ASSERT_FALSE(opened.ok());
             EXPECT_EQ(opened.error().code, ErrorCode::Unauthenticated);

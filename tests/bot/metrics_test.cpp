@@ -18,7 +18,8 @@ TEST(Metrics, CountsOutcomesPerChannel) {
     metrics.record_callback("nope", CallbackOutcome::Replied, 0.1);  // not ours: ignored
     const std::string text = metrics.render();
     EXPECT_TRUE(has_line(text, "groupdesk_callbacks_total{channel=\"a\",outcome=\"replied\"} 2"));
-    EXPECT_TRUE(has_line(text, "groupdesk_callbacks_total{channel=\"b\",outcome=\"bad_signature\"} 1"));
+    EXPECT_TRUE(
+        has_line(text, "groupdesk_callbacks_total{channel=\"b\",outcome=\"bad_signature\"} 1"));
     EXPECT_TRUE(has_line(text, "groupdesk_callbacks_total{channel=\"b\",outcome=\"replied\"} 0"));
     EXPECT_EQ(text.find("nope"), std::string::npos);
 }
@@ -30,7 +31,8 @@ TEST(Metrics, HistogramBucketsAreCumulative) {
     metrics.record_callback("a", CallbackOutcome::NoReply, 7.0);     // only +Inf
     const std::string text = metrics.render();
     EXPECT_TRUE(has_line(text, "groupdesk_callback_seconds_bucket{channel=\"a\",le=\"0.0001\"} 0"));
-    EXPECT_TRUE(has_line(text, "groupdesk_callback_seconds_bucket{channel=\"a\",le=\"0.00025\"} 1"));
+    EXPECT_TRUE(
+        has_line(text, "groupdesk_callback_seconds_bucket{channel=\"a\",le=\"0.00025\"} 1"));
     EXPECT_TRUE(has_line(text, "groupdesk_callback_seconds_bucket{channel=\"a\",le=\"0.005\"} 2"));
     EXPECT_TRUE(has_line(text, "groupdesk_callback_seconds_bucket{channel=\"a\",le=\"1\"} 2"));
     EXPECT_TRUE(has_line(text, "groupdesk_callback_seconds_bucket{channel=\"a\",le=\"+Inf\"} 3"));

@@ -105,13 +105,13 @@ TEST(RouterTest, AnExactPathWinsOverAMount) {
 
 // What an authorising wrapper looks like: it answers by itself unless the request may pass.
 Endpoint require_token(std::string token, Endpoint inner) {
-    return [token = std::move(token), inner = std::move(inner)](HttpRequest request,
-                                                                Respond respond) {
-        if (request.header("Authorization") != "Bearer " + token) {
-            return respond(HttpResponse::text(401, "unauthenticated\n"));
-        }
-        inner(std::move(request), std::move(respond));
-    };
+    return
+        [token = std::move(token), inner = std::move(inner)](HttpRequest request, Respond respond) {
+            if (request.header("Authorization") != "Bearer " + token) {
+                return respond(HttpResponse::text(401, "unauthenticated\n"));
+            }
+            inner(std::move(request), std::move(respond));
+        };
 }
 
 TEST(RouterTest, AMountCanAuthoriseBeforeDispatch) {
@@ -139,9 +139,8 @@ TEST(RouterTest, AMountCanAuthoriseBeforeDispatch) {
 TEST(RouterTest, AnEndpointMayAnswerLater) {
     Router router;
     Respond held;
-    router.add("POST", "/slow", [&](const HttpRequest&, Respond respond) {
-        held = std::move(respond);
-    });
+    router.add("POST", "/slow",
+               [&](const HttpRequest&, Respond respond) { held = std::move(respond); });
     HttpRequest request;
     request.method = "POST";
     request.target = "/slow";

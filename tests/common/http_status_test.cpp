@@ -8,9 +8,9 @@ namespace groupdesk {
 namespace {
 
 constexpr ErrorCode kAll[] = {
-    ErrorCode::InvalidArgument,    ErrorCode::Unauthenticated,   ErrorCode::PermissionDenied,
-    ErrorCode::NotFound,           ErrorCode::AlreadyExists,     ErrorCode::FailedPrecondition,
-    ErrorCode::ResourceExhausted,  ErrorCode::Unavailable,       ErrorCode::Internal,
+    ErrorCode::InvalidArgument,   ErrorCode::Unauthenticated, ErrorCode::PermissionDenied,
+    ErrorCode::NotFound,          ErrorCode::AlreadyExists,   ErrorCode::FailedPrecondition,
+    ErrorCode::ResourceExhausted, ErrorCode::Unavailable,     ErrorCode::Internal,
 };
 
 TEST(HttpStatusTest, EveryCodeHasAStatusAndAReason) {

@@ -20,9 +20,9 @@ TEST(LogText, ControlCharactersCannotForgeALine) {
 
 TEST(LogText, MalformedUtf8IsEscapedByteByByte) {
     EXPECT_EQ(log_text("\xff\xfe"), "\\xff\\xfe");
-    EXPECT_EQ(log_text("\xc0\xaf"), "\\xc0\\xaf");          // overlong "/"
-    EXPECT_EQ(log_text("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // a surrogate
-    EXPECT_EQ(log_text("\xe5\xb7"), "\\xe5\\xb7");          // cut short
+    EXPECT_EQ(log_text("\xc0\xaf"), "\\xc0\\xaf");                    // overlong "/"
+    EXPECT_EQ(log_text("\xed\xa0\x80"), "\\xed\\xa0\\x80");           // a surrogate
+    EXPECT_EQ(log_text("\xe5\xb7"), "\\xe5\\xb7");                    // cut short
     EXPECT_EQ(log_text("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");  // above U+10FFFF
 }
 

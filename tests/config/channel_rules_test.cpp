@@ -40,9 +40,11 @@ TEST(ConfigLoader, AcceptPlaintextOnlyOnAKeyedMpChannel) {
     const std::string key = key_of('k');
     const LoadResult result = load(with_channels(
         R"({"name": "oa", "kind": "mp", "token": "t", "receive_id": "wx1",
-            "encoding_aes_key": ")" + key + R"(", "accept_plaintext": true},
+            "encoding_aes_key": ")" +
+        key + R"(", "accept_plaintext": true},
            {"name": "oa2", "kind": "mp", "token": "t", "receive_id": "wx1",
-            "encoding_aes_key": ")" + key + R"(", "accept_plaintext": false})"));
+            "encoding_aes_key": ")" +
+        key + R"(", "accept_plaintext": false})"));
     ASSERT_THAT(result.errors, IsEmpty());
     EXPECT_TRUE(result.config->channels[0].accept_plaintext);
     EXPECT_FALSE(result.config->channels[1].accept_plaintext);
@@ -51,7 +53,8 @@ TEST(ConfigLoader, AcceptPlaintextOnlyOnAKeyedMpChannel) {
         {with_channels(R"({"name": "oa", "kind": "mp", "token": "t", "accept_plaintext": true})"),
          "channels[0].accept_plaintext: is only for an mp channel with an encoding_aes_key"},
         {with_channels(R"({"name": "w", "kind": "wecom", "token": "t", "receive_id": "ww1",
-                           "encoding_aes_key": ")" + key + R"(", "accept_plaintext": true})"),
+                           "encoding_aes_key": ")" +
+                       key + R"(", "accept_plaintext": true})"),
          "channels[0].accept_plaintext: is only for an mp channel with an encoding_aes_key"},
         {with_channels(R"({"name": "oa", "kind": "mp", "token": "t", "accept_plaintext": "yes"})"),
          "channels[0].accept_plaintext: must be true or false"},

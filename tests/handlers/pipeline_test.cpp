@@ -1,8 +1,6 @@
 // Pipeline: handler order, what each outcome does to the chain, and who gets on_complete().
 #include "handlers/pipeline.h"
 
-#include "handlers/dedup.h"
-
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -10,6 +8,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "handlers/dedup.h"
 
 namespace groupdesk::handlers {
 namespace {

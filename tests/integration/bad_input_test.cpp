@@ -41,8 +41,9 @@ TEST_F(BadInputTest, NegativeVectorsGetTheirStatus) {
 TEST_F(BadInputTest, AiBotNegativeVectors) {
     for (const char* id : {"neg-malformed-json", "neg-aibot-nonempty-receive-id"}) {
         const auto& v = vector_by_id(id);
-        std::string body = v.contains("body") ? v.at("body").get<std::string>()
-                                              : R"({"encrypt":")" + v.at("encrypt").get<std::string>() + R"("})";
+        std::string body = v.contains("body")
+                               ? v.at("body").get<std::string>()
+                               : R"({"encrypt":")" + v.at("encrypt").get<std::string>() + R"("})";
         auto response = post("/callback/group-bot?" + signed_query(v), body, "application/json");
         EXPECT_EQ(response.status, 400) << id;
     }
@@ -82,7 +83,9 @@ TEST_F(BadInputTest, VerifiedButUndecodableMessageIs400) {
 TEST_F(BadInputTest, BodyOverTheLimitIs413) {
     const auto& v = vector_by_id("wecom-text-ascii");
     std::string huge(config_.http.max_body_bytes + 1, 'x');
-    EXPECT_EQ(post("/callback/corp-app?" + v.at("http").at("query_string").get<std::string>(), huge).status, 413);
+    EXPECT_EQ(post("/callback/corp-app?" + v.at("http").at("query_string").get<std::string>(), huge)
+                  .status,
+              413);
 }
 
 TEST_F(BadInputTest, UnknownChannelIs404AndWrongMethodIs405) {

@@ -92,14 +92,14 @@ TEST_F(ServerTest, OfficialAccountPlaintextModeRepliesInPlaintext) {
 
 TEST_F(ServerTest, AiBotGroupMessageAndEnterChat) {
     const auto& group = vector_by_id("aibot-text-group");  // a ticket request: nobody answers yet
-    auto silent = post(http_target("group-bot", group), group.at("http").at("body"),
-                       "application/json");
+    auto silent =
+        post(http_target("group-bot", group), group.at("http").at("body"), "application/json");
     EXPECT_EQ(silent.status, 200);
     EXPECT_EQ(silent.body, "");
 
     const auto& enter = vector_by_id("aibot-event-enter-chat");
-    auto welcome = post(http_target("group-bot", enter), enter.at("http").at("body"),
-                        "application/json");
+    auto welcome =
+        post(http_target("group-bot", enter), enter.at("http").at("body"), "application/json");
     ASSERT_EQ(welcome.status, 200);
     auto reply = nlohmann::json::parse(open_reply(channel("group-bot"), welcome.body));
     EXPECT_EQ(reply.at("msgtype"), "text");  // text only for enter_chat

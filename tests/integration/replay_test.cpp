@@ -12,16 +12,16 @@ namespace {
 std::string forged(const std::string& content, const std::string& msg_id) {
     return "<xml><ToUserName><![CDATA[gh_5a3c7e9b1d2f]]></ToUserName><FromUserName>"
            "<![CDATA[oFORGED]]></FromUserName><CreateTime>1767225601</CreateTime><MsgType>"
-           "<![CDATA[text]]></MsgType><Content><![CDATA[" + content + "]]></Content><MsgId>" +
-           msg_id + "</MsgId></xml>";
+           "<![CDATA[text]]></MsgType><Content><![CDATA[" +
+           content + "]]></Content><MsgId>" + msg_id + "</MsgId></xml>";
 }
 
 const std::string kBadSignature =
     "groupdesk_callbacks_total{channel=\"service-account\",outcome=\"bad_signature\"}";
 
 TEST_F(ServerTest, KeyedOfficialAccountRefusesTheDowngradeToPlaintext) {
-    auto request = plaintext_callback(channel("service-account"), forged("help", "1"),
-                                      "1767225601", "9");
+    auto request =
+        plaintext_callback(channel("service-account"), forged("help", "1"), "1767225601", "9");
     for (const std::string extra : {"", "&encrypt_type=raw"}) {
         auto response = post(request.target + extra, request.body);
         EXPECT_EQ(response.status, 403);
@@ -38,8 +38,8 @@ TEST_F(ServerTest, AcceptPlaintextIsTheOperatorsExplicitChoice) {
     switching.accept_plaintext = true;
     config_.channels.push_back(switching);
     restart();
-    auto request = plaintext_callback(channel("switching-account"), forged("help", "2"),
-                                      "1767225601", "9");
+    auto request =
+        plaintext_callback(channel("switching-account"), forged("help", "2"), "1767225601", "9");
     auto response = post(request.target, request.body);
     ASSERT_EQ(response.status, 200);
     EXPECT_EQ(between(response.body, "<ToUserName><![CDATA[", "]]>"), "oFORGED");
@@ -60,8 +60,8 @@ TEST_F(ServerTest, AReplayAfterTheTimestampWindowIsRefused) {
 }
 
 TEST_F(ServerTest, APlaintextPairIsBoundToItsFirstBody) {
-    auto real = plaintext_callback(channel("plain-account"), forged("help", "31"), "1767225601",
-                                   "5150");
+    auto real =
+        plaintext_callback(channel("plain-account"), forged("help", "31"), "1767225601", "5150");
     auto first = post(real.target, real.body);
     ASSERT_EQ(first.status, 200);
     // Same query string (as an access log shows it), another message.
@@ -78,8 +78,8 @@ TEST_F(ServerTest, APlaintextPairIsBoundToItsFirstBody) {
 
 TEST_F(ServerTest, TextAnswersCarryNosniff) {
     const auto& v = vector_by_id("mp-verify");
-    auto echo = get("/callback/service-account?" +
-                    v.at("http").at("query_string").get<std::string>());
+    auto echo =
+        get("/callback/service-account?" + v.at("http").at("query_string").get<std::string>());
     ASSERT_EQ(echo.status, 200);
     EXPECT_EQ(echo.header("X-Content-Type-Options"), "nosniff");
     for (const auto& response : {get("/healthz"), get("/nowhere"), get("/callback/corp-app")}) {

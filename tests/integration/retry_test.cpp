@@ -11,7 +11,8 @@
 namespace groupdesk::test {
 namespace {
 
-const std::string kDuplicate = "groupdesk_callbacks_total{channel=\"corp-app\",outcome=\"duplicate\"}";
+const std::string kDuplicate =
+    "groupdesk_callbacks_total{channel=\"corp-app\",outcome=\"duplicate\"}";
 const std::string kReplied = "groupdesk_callbacks_total{channel=\"corp-app\",outcome=\"replied\"}";
 const std::string kHits = "groupdesk_dedup_hits_total{channel=\"corp-app\"}";
 
@@ -62,9 +63,12 @@ TEST_F(RetryTest, EventsAreKeyedBySenderTimeAndEvent) {
         return encrypted_callback(
             channel("corp-app"),
             "<xml><ToUserName><![CDATA[ww3f8a2b1c4d5e6f70]]></ToUserName><FromUserName><![CDATA["
-            "zhangsan]]></FromUserName><CreateTime>" + time + "</CreateTime><MsgType><![CDATA["
-            "event]]></MsgType><Event><![CDATA[click]]></Event><EventKey><![CDATA[K]]></EventKey>"
-            "<AgentID>1000002</AgentID></xml>",
+            "zhangsan]]></FromUserName><CreateTime>" +
+                time +
+                "</CreateTime><MsgType><![CDATA["
+                "event]]></MsgType><Event><![CDATA[click]]></Event><EventKey><![CDATA[K]]></"
+                "EventKey>"
+                "<AgentID>1000002</AgentID></xml>",
             time, "5");
     };
     auto a = event("1767226000");

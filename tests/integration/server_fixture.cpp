@@ -3,7 +3,6 @@
 
 #include <spdlog/spdlog.h>
 
-
 #include "tests/support/vectors.h"
 
 namespace groupdesk::test {

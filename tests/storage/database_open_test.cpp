@@ -5,8 +5,8 @@
 #include <string>
 
 #include "storage/sqlite/database.h"
-#include "tests/support/fault_fs.h"
 #include "tests/storage/store_test_support.h"
+#include "tests/support/fault_fs.h"
 
 namespace groupdesk::storage::sqlite {
 namespace {

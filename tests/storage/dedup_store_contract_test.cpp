@@ -18,8 +18,8 @@
 
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/sqlite_dedup_store.h"
-#include "tests/support/memory_dedup_store.h"
 #include "tests/storage/store_test_support.h"
+#include "tests/support/memory_dedup_store.h"
 
 namespace groupdesk::storage::sqlite {
 namespace {

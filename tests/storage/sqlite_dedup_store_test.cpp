@@ -1,5 +1,7 @@
 // What only the SQLite dedup store promises: restart, group commit, failed commits, migrations,
 // and the database file refusing what it cannot serve.
+#include "storage/sqlite/sqlite_dedup_store.h"
+
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -18,9 +20,8 @@
 #include <vector>
 
 #include "storage/sqlite/database.h"
-#include "storage/sqlite/sqlite_dedup_store.h"
-#include "tests/support/memory_dedup_store.h"
 #include "tests/storage/store_test_support.h"
+#include "tests/support/memory_dedup_store.h"
 
 namespace groupdesk::storage::sqlite {
 namespace {

@@ -1,5 +1,7 @@
 // The database's shared writer: group commit across threads, one savepoint per job, durability
 // before `done`, synchronous jobs (also from the writer thread itself) and close().
+#include "storage/sqlite/writer.h"
+
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
@@ -16,7 +18,6 @@
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/reader_pool.h"
 #include "storage/sqlite/sqlite_dedup_store.h"
-#include "storage/sqlite/writer.h"
 #include "tests/storage/store_test_support.h"
 
 namespace groupdesk::storage::sqlite {

@@ -46,13 +46,12 @@ CallbackRequest encrypted_callback(const config::Channel& channel, const std::st
             request.content_type = "application/json";
             break;
         case config::ChannelKind::Mp:
-            query = mp_query(channel, timestamp, nonce) + "&encrypt_type=aes&msg_signature=" +
-                    msg_signature;
+            query = mp_query(channel, timestamp, nonce) +
+                    "&encrypt_type=aes&msg_signature=" + msg_signature;
             [[fallthrough]];
         case config::ChannelKind::WeCom:
             request.body = "<xml><ToUserName><![CDATA[" + channel.receive_id +
-                           "]]></ToUserName><Encrypt><![CDATA[" + encrypt +
-                           "]]></Encrypt></xml>";
+                           "]]></ToUserName><Encrypt><![CDATA[" + encrypt + "]]></Encrypt></xml>";
             request.content_type = "text/xml";
             break;
     }
@@ -81,7 +80,8 @@ std::string open_reply(const config::Channel& channel, const std::string& body) 
         nonce = between(body, "<Nonce><![CDATA[", "]]>");
     }
     auto plaintext = crypt_for(channel).verify_and_decrypt(signature, timestamp, nonce, encrypt);
-    if (!plaintext.ok()) throw std::runtime_error("reply does not open: " + plaintext.error().message);
+    if (!plaintext.ok())
+        throw std::runtime_error("reply does not open: " + plaintext.error().message);
     return std::move(plaintext).value();
 }
 

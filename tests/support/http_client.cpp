@@ -34,11 +34,11 @@ ClientResponse http_request(std::uint16_t port, const std::string& method,
         ::close(fd);
         return response;
     }
-    std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
-                          "Connection: close\r\n";
+    std::string request =
+        method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + "Connection: close\r\n";
     if (!body.empty() || method == "POST") {
-        request += "Content-Type: " + content_type + "\r\nContent-Length: " +
-                   std::to_string(body.size()) + "\r\n";
+        request += "Content-Type: " + content_type +
+                   "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
     }
     request += "\r\n" + body;
     for (std::size_t sent = 0; sent < request.size();) {

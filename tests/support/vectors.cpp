@@ -16,7 +16,8 @@ const nlohmann::json& vectors() {
 }
 
 const nlohmann::json& vector_by_id(const std::string& id) {
-    for (const char* section : {"official", "positive", "mp_plaintext", "passive_replies", "negative"}) {
+    for (const char* section :
+         {"official", "positive", "mp_plaintext", "passive_replies", "negative"}) {
         for (const auto& v : vectors().at(section)) {
             if (v.at("id") == id) return v;
         }
