@@ -77,7 +77,7 @@ TEST_F(WriterTest, JobsFromManyThreadsShareOneCommit) {
     constexpr int kThreads = 4;
     constexpr int kPerThread = 50;
     std::latch all_queued(1);
-    std::latch all_done(kThreads * kPerThread);
+    std::latch all_done(std::ptrdiff_t{kThreads} * kPerThread);
     std::atomic<int> failures{0};
     const auto before = writer().commits();
     std::promise<Status> first;
@@ -86,10 +86,11 @@ TEST_F(WriterTest, JobsFromManyThreadsShareOneCommit) {
         first.set_value(std::move(s));
     });
     std::vector<std::thread> threads;
+    threads.reserve(kThreads);
     for (int t = 0; t < kThreads; ++t) {
         threads.emplace_back([&, t] {
             for (int i = 0; i < kPerThread; ++i) {
-                writer().submit(insert(t * 1000 + i), [&](Status s) {
+                writer().submit(insert(t * 1000 + i), [&](const Status& s) {
                     if (!s.ok()) ++failures;
                     all_done.count_down();
                 });
@@ -114,7 +115,7 @@ TEST_F(WriterTest, StoresShareTheCommit) {
     const auto before = writer().commits();
     std::latch release(1);
     std::promise<void> gate_done;
-    writer().submit(insert(0), [&](Status) {
+    writer().submit(insert(0), [&](const Status&) {
         release.wait();
         gate_done.set_value();
     });
@@ -134,7 +135,7 @@ TEST_F(WriterTest, StoresShareTheCommit) {
 TEST_F(WriterTest, AFailingJobIsRolledBackAloneAndTheOthersBecomeDurable) {
     std::latch release(1);
     std::promise<void> gate_done;
-    writer().submit(insert(0), [&](Status) {
+    writer().submit(insert(0), [&](const Status&) {
         release.wait();
         gate_done.set_value();
     });
@@ -195,7 +196,7 @@ TEST_F(WriterTest, DoneIsCalledOnlyAfterTheCommit) {
             seen_in_job = visible(7);  // written, not committed: other connections cannot see it
             return s;
         },
-        [&](Status s) {
+        [&](const Status& s) {
             EXPECT_TRUE(s.ok());
             seen_in_done = visible(7);
             finished.set_value();
@@ -257,7 +258,7 @@ TEST_F(WriterTest, ASynchronousJobFromTheWriterThreadRunsAtOnce) {
 TEST_F(WriterTest, CloseCommitsWhatIsQueuedThenRefuses) {
     std::atomic<int> ok{0};
     for (int i = 0; i < 100; ++i) {
-        writer().submit(insert(100 + i), [&](Status s) {
+        writer().submit(insert(100 + i), [&](const Status& s) {
             if (s.ok()) ++ok;
         });
     }
@@ -280,7 +281,7 @@ TEST_F(WriterTest, CloseCommitsWhatIsQueuedThenRefuses) {
 TEST_F(WriterTest, ClosingTheDatabaseCommitsWhatIsQueued) {
     std::atomic<int> ok{0};
     for (int i = 0; i < 50; ++i) {
-        writer().submit(insert(200 + i), [&](Status s) {
+        writer().submit(insert(200 + i), [&](const Status& s) {
             if (s.ok()) ++ok;
         });
     }
