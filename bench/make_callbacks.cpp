@@ -33,13 +33,17 @@ int main(int argc, char** argv) {
             const std::string nonce = std::to_string(100000 + i);
             // Half ask for help (an encrypted reply), half get no reply.
             const std::string content = i % 2 == 0 ? "help" : "打印机无法连接，请尽快处理";
-            const std::string plaintext =
+            std::string plaintext =
                 "<xml><ToUserName><![CDATA[ww3f8a2b1c4d5e6f70]]></ToUserName><FromUserName>"
-                "<![CDATA[user" +
-                std::to_string(i % 500) + "]]></FromUserName><CreateTime>" + timestamp +
-                "</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[" + content +
-                "]]></Content><MsgId>" + std::to_string(msg_id) +
-                "</MsgId><AgentID>1000002</AgentID></xml>";
+                "<![CDATA[user";
+            plaintext.append(std::to_string(i % 500))
+                .append("]]></FromUserName><CreateTime>")
+                .append(timestamp)
+                .append("</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[")
+                .append(content)
+                .append("]]></Content><MsgId>")
+                .append(std::to_string(msg_id))
+                .append("</MsgId><AgentID>1000002</AgentID></xml>");
             const std::string encrypt = crypt->encrypt(plaintext);
             out << "/callback/corp-app?msg_signature=" << crypt->sign(timestamp, nonce, encrypt)
                 << "&timestamp=" << timestamp << "&nonce=" << nonce
