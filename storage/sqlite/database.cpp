@@ -9,7 +9,6 @@
 #include <cctype>
 #include <chrono>
 #include <iterator>
-#include <mutex>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -104,9 +103,6 @@ struct Database::Impl {
     std::string path;
     DatabaseOptions options;
     int version = 0;
-    std::mutex mutex;  // guards conn and ping_stmt: ping() may come from any thread
-    std::unique_ptr<SQLite::Database> conn;
-    std::unique_ptr<SQLite::Statement> ping_stmt;
     std::unique_ptr<ReaderPool> readers;
     std::unique_ptr<Writer> writer;  // last: closed first, committing what is queued
 };
@@ -123,15 +119,15 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, Databa
     if (!lock) return std::move(lock).error();
     impl->lock.emplace(std::move(*lock));
     try {
-        impl->conn =
-            std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
-                                               static_cast<int>(options.busy_timeout.count()));
+        // Used for set-up only; the writer and the readers open their own connections.
+        SQLite::Database conn(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                              static_cast<int>(options.busy_timeout.count()));
         // SQLite falls back to read-only when it cannot open the file for writing; every commit
         // would then fail while the server looked healthy.
-        if (sqlite3_db_readonly(impl->conn->getHandle(), "main") == 1) {
+        if (sqlite3_db_readonly(conn.getHandle(), "main") == 1) {
             return not_writable(path, "SQLite could only open it read-only");
         }
-        std::string mode = impl->conn->execAndGet("PRAGMA journal_mode = WAL").getString();
+        std::string mode = conn.execAndGet("PRAGMA journal_mode = WAL").getString();
         std::transform(mode.begin(), mode.end(), mode.begin(),
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         if (mode != "wal") {
@@ -140,12 +136,10 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, Databa
                 ErrorCode::FailedPrecondition,
                 "open database " + path + ": cannot use WAL (journal_mode " + mode + ")");
         }
-        configure(*impl->conn);
-        auto version = migrate(*impl->conn, path);
+        configure(conn);
+        auto version = migrate(conn, path);
         if (!version) return std::move(version).error();
         impl->version = *version;
-        impl->ping_stmt =
-            std::make_unique<SQLite::Statement>(*impl->conn, "SELECT count(*) FROM sqlite_master");
     } catch (const SQLite::Exception& e) {
         if (e.getErrorCode() == SQLITE_READONLY) return not_writable(path, e.what());
         return sqlite_error(path, "open database", e);
@@ -173,24 +167,6 @@ Writer& Database::writer() { return *impl_->writer; }
 ReaderPool& Database::readers() { return *impl_->readers; }
 
 Status Database::health() const { return impl_->writer->health(); }
-
-Status Database::ping() {
-    std::lock_guard lock(impl_->mutex);
-    auto& stmt = *impl_->ping_stmt;
-    try {
-        stmt.tryReset();
-        if (!stmt.executeStep()) {
-            return make_error(ErrorCode::Unavailable, "ping database " + impl_->path + ": no row");
-        }
-        stmt.tryReset();
-        return ok_status();
-    } catch (const SQLite::Exception& e) {
-        stmt.tryReset();
-        Error error = sqlite_error(impl_->path, "ping database", e);
-        error.code = ErrorCode::Unavailable;
-        return error;
-    }
-}
 
 Result<std::unique_ptr<SQLite::Database>> Database::connect(Access access) const {
     const int flags = access == Access::ReadOnly ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;

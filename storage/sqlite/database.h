@@ -66,9 +66,6 @@ public:
     // The writer's health (Writer::health): never waits on the disk.
     [[nodiscard]] Status health() const;
 
-    // A cheap read through the database's own connection, for /healthz. Unavailable on failure.
-    [[nodiscard]] Status ping();
-
     // A new connection to the same file, set up like every other one: synchronous=FULL (a commit
     // is on disk when it returns), busy_timeout and foreign keys on. One thread at a time.
     // For code in storage/sqlite/ only; nothing else sees SQLite types. Writes belong on writer().

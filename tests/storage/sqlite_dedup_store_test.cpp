@@ -156,7 +156,7 @@ TEST_F(SqliteTest, ConnectionsAreWalWithFullSync) {
     EXPECT_EQ(conn->execAndGet("PRAGMA synchronous").getInt(), 2);  // FULL
     EXPECT_EQ(conn->execAndGet("PRAGMA foreign_keys").getInt(), 1);
     EXPECT_GT(conn->execAndGet("PRAGMA busy_timeout").getInt(), 0);
-    EXPECT_TRUE(db_->ping().ok());
+    EXPECT_TRUE(db_->health().ok());
 }
 
 TEST(SqliteDatabase, RefusesASchemaFromANewerBuild) {
