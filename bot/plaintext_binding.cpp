@@ -6,19 +6,13 @@
 #include <utility>
 
 #include "common/once_guard.h"
+#include "handlers/dedup.h"
 #include "wecom/crypto.h"
 
 namespace groupdesk::bot {
 namespace {
 
 constexpr std::string_view kFingerprintPrefix = "sha256:";
-
-// Dedup keys start with the channel's length ("3:app..."), so a leading letter keeps them apart.
-void append_field(std::string& key, std::string_view field) {
-    key += std::to_string(field.size());
-    key += ':';
-    key += field;
-}
 
 Error refused() {
     constexpr std::string_view kReason = "timestamp and nonce already used with another message";
@@ -30,10 +24,12 @@ Error refused() {
 
 std::string PlaintextBinding::key(std::string_view channel, std::string_view timestamp,
                                   std::string_view nonce) {
+    // Dedup keys start with the channel's length ("3:app..."), so a leading letter keeps them
+    // apart.
     std::string key = "p";
-    append_field(key, channel);
-    append_field(key, timestamp);
-    append_field(key, nonce);
+    handlers::append_key_field(key, channel);
+    handlers::append_key_field(key, timestamp);
+    handlers::append_key_field(key, nonce);
     return key;
 }
 

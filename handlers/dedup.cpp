@@ -20,14 +20,6 @@ using nlohmann::json;
 // The stored form carries a version so that a later format can still read old records.
 constexpr int kAnswerVersion = 1;
 
-// Each field as "<length>:<bytes>": self-delimiting, so no two field lists give the same key,
-// whatever bytes the platform puts in them.
-void append_field(std::string& key, std::string_view field) {
-    key += std::to_string(field.size());
-    key += ':';
-    key += field;
-}
-
 json article_to_json(const wecom::NewsArticle& a) {
     return json{
         {"title", a.title}, {"description", a.description}, {"pic_url", a.pic_url}, {"url", a.url}};
@@ -74,12 +66,18 @@ std::optional<Outcome> parse_json_answer(const json& doc) {
 
 }  // namespace
 
+void append_key_field(std::string& key, std::string_view field) {
+    key += std::to_string(field.size());
+    key += ':';
+    key += field;
+}
+
 std::string dedup_key(std::string_view channel, const wecom::InboundMessage& msg) {
     std::string key;
-    append_field(key, channel);
+    append_key_field(key, channel);
     if (!msg.msg_id.empty()) {
         key += 'm';
-        append_field(key, msg.msg_id);
+        append_key_field(key, msg.msg_id);
         return key;
     }
     // No MsgId: XML events. The platform's recipe is FromUserName + CreateTime, which takes two
@@ -90,21 +88,21 @@ std::string dedup_key(std::string_view channel, const wecom::InboundMessage& msg
     const auto* event = std::get_if<wecom::EventBody>(&msg.body);
     if (event == nullptr) {
         key += 't';
-        append_field(key, msg.sender);
-        append_field(key, std::to_string(msg.create_time));
-        append_field(key, msg.msg_type);
+        append_key_field(key, msg.sender);
+        append_key_field(key, std::to_string(msg.create_time));
+        append_key_field(key, msg.msg_type);
         return key;
     }
     key += 'E';
-    append_field(key, msg.sender);
-    append_field(key, std::to_string(msg.create_time));
-    append_field(key, event->event);
-    append_field(key, event->event_key);
-    append_field(key, event->change_type);
-    append_field(key, std::to_string(event->fields.size()));
+    append_key_field(key, msg.sender);
+    append_key_field(key, std::to_string(msg.create_time));
+    append_key_field(key, event->event);
+    append_key_field(key, event->event_key);
+    append_key_field(key, event->change_type);
+    append_key_field(key, std::to_string(event->fields.size()));
     for (const auto& [name, value] : event->fields) {  // a std::map: always in the same order
-        append_field(key, name);
-        append_field(key, value);
+        append_key_field(key, name);
+        append_key_field(key, value);
     }
     return key;
 }

@@ -17,6 +17,10 @@ namespace groupdesk::handlers {
 // channel + FromUserName + CreateTime + every field of the event (Event, EventKey, ChangeType...).
 std::string dedup_key(std::string_view channel, const wecom::InboundMessage& msg);
 
+// Appends `field` as "<length>:<bytes>": self-delimiting, so no two field lists give the same key,
+// whatever bytes the platform puts in them. For every key kept in the dedup store.
+void append_key_field(std::string& key, std::string_view field);
+
 // How a final outcome is kept in the store and read back. Only Reply and "no reply" are kept.
 std::string serialize_answer(const Outcome& outcome);
 std::optional<Outcome> parse_answer(std::string_view stored);
