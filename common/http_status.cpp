@@ -19,6 +19,8 @@ int http_status_for(ErrorCode code) noexcept {
             return 409;
         case ErrorCode::FailedPrecondition:
             return 409;
+        case ErrorCode::Aborted:
+            return 409;
         case ErrorCode::ResourceExhausted:
             return 429;
         case ErrorCode::Unavailable:
@@ -44,6 +46,8 @@ std::string_view public_reason(ErrorCode code) noexcept {
             return "already exists";
         case ErrorCode::FailedPrecondition:
             return "not possible in the current state";
+        case ErrorCode::Aborted:
+            return "changed concurrently, retry";
         case ErrorCode::ResourceExhausted:
             return "limit exceeded";
         case ErrorCode::Unavailable:

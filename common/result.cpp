@@ -17,6 +17,8 @@ std::string_view to_string(ErrorCode code) noexcept {
             return "already_exists";
         case ErrorCode::FailedPrecondition:
             return "failed_precondition";
+        case ErrorCode::Aborted:
+            return "aborted";
         case ErrorCode::ResourceExhausted:
             return "resource_exhausted";
         case ErrorCode::Unavailable:

@@ -21,6 +21,7 @@ enum class ErrorCode {
     NotFound,            // the thing asked for does not exist
     AlreadyExists,       // the thing to create exists already
     FailedPrecondition,  // the state does not allow this now (e.g. reply window closed)
+    Aborted,             // a concurrent change won: read again, decide again, then retry
     ResourceExhausted,   // a quota or a size limit was hit
     Unavailable,         // a transient failure: the caller may retry the same call
     Internal,            // a bug or an invariant broken

@@ -29,6 +29,12 @@ struct Channel {
     // mp with a key only: also take plaintext-mode requests, whose signature does not cover the
     // body. Meant for the console's switch-over from plaintext to an encrypted mode.
     bool accept_plaintext = false;
+    // AI bot: the bot's own names as members see them ("助手", "assistant"), to tell its mention
+    // apart when several members are mentioned at the front of a group message. Empty: the
+    // first leading mention is the bot's (the platform only sends messages that mention it).
+    std::vector<std::string> bot_names;
+    // User ids that are agents in this channel, on top of the top-level list.
+    std::vector<std::string> agents;
 
     bool encrypted() const { return !encoding_aes_key.empty(); }
 };
@@ -72,6 +78,14 @@ struct Logging {
     std::string level = "info";  // trace, debug, info, warn, error
 };
 
+// A REST API credential. The token may come from GROUPDESK_API_TOKEN_<NAME> (upper case, '-' →
+// '_').
+struct ApiToken {
+    std::string name;   // recorded as the actor of what the token does; [a-z0-9_-]
+    std::string token;  // secret, at least 32 characters, unique
+    enum class Role { Agent, Admin } role = Role::Agent;
+};
+
 struct Config {
     std::string source;  // the file it came from (or "<embedded>"), for messages
     Listen listen;
@@ -81,6 +95,11 @@ struct Config {
     Callbacks callbacks;
     Dedup dedup;
     Logging log;
+    // People, by WeCom / Official Account user id: agents work tickets; admins are agents who also
+    // edit what admins edit. A channel's own `agents` add to these.
+    std::vector<std::string> agents;
+    std::vector<std::string> admins;
+    std::vector<ApiToken> api_tokens;
 
     const Channel* find_channel(std::string_view name) const {
         for (const auto& c : channels) {

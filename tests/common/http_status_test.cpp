@@ -10,7 +10,8 @@ namespace {
 constexpr ErrorCode kAll[] = {
     ErrorCode::InvalidArgument,   ErrorCode::Unauthenticated, ErrorCode::PermissionDenied,
     ErrorCode::NotFound,          ErrorCode::AlreadyExists,   ErrorCode::FailedPrecondition,
-    ErrorCode::ResourceExhausted, ErrorCode::Unavailable,     ErrorCode::Internal,
+    ErrorCode::Aborted,           ErrorCode::ResourceExhausted, ErrorCode::Unavailable,
+    ErrorCode::Internal,
 };
 
 TEST(HttpStatusTest, EveryCodeHasAStatusAndAReason) {
@@ -29,6 +30,7 @@ TEST(HttpStatusTest, KnownStatuses) {
     EXPECT_EQ(http_status_for(ErrorCode::PermissionDenied), 403);
     EXPECT_EQ(http_status_for(ErrorCode::NotFound), 404);
     EXPECT_EQ(http_status_for(ErrorCode::AlreadyExists), 409);
+    EXPECT_EQ(http_status_for(ErrorCode::Aborted), 409);
     EXPECT_EQ(http_status_for(ErrorCode::ResourceExhausted), 429);
     EXPECT_EQ(http_status_for(ErrorCode::Unavailable), 503);
     EXPECT_EQ(http_status_for(ErrorCode::Internal), 500);

@@ -1,0 +1,104 @@
+// TicketService: the ticket use cases — create, show, list, assign, comment, start, resolve,
+// close, reopen, edit — with who may do what, for the chat commands and the REST API alike.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "tickets/state_machine.h"
+#include "tickets/ticket.h"
+#include "tickets/ticket_store.h"
+
+namespace groupdesk::tickets {
+
+struct Actor {
+    std::string id;  // user id, or the REST token's name
+    ActorRole role = ActorRole::Customer;
+    bool is_agent() const { return role != ActorRole::Customer; }
+};
+
+// The conversation a chat command was written in. A new ticket belongs to it; a customer sees
+// only its tickets (any other is "not found"), agents see every ticket. REST callers have none.
+struct Conversation {
+    std::string channel;
+    GroupKind group_kind = GroupKind::Chat;
+    std::string group;
+};
+
+struct NewTicket {
+    std::string
+        title;  // required; cut to kMaxTitleChars with "…", the whole line kept in description
+    std::string description;
+    std::string category;
+    Priority priority = Priority::Normal;
+    std::string assignee;  // agents only; empty: nobody
+    std::string reporter;  // agents only (filing for a customer); empty: the actor
+    std::string source_message_id;
+};
+
+// A REST PATCH or a chat command: each field that is set changes. A status change is the
+// transition that leads to it (in_progress: start, resolved: resolve, closed: close, open: reopen).
+struct TicketEdit {
+    std::optional<Status> status;
+    std::optional<std::string> assignee;  // "" unassigns
+    std::optional<Priority> priority;
+    std::optional<std::string> category;
+    std::optional<std::string> title;
+    std::string note;  // kept on the status event (resolve/close/reopen notes)
+};
+
+// Who may do what:
+// - anyone: create in their own conversation; show, list and comment on its tickets;
+// - the reporter: also reopen their own ticket;
+// - agents and admins: everything on every ticket, except that the fields of a closed ticket
+//   (title, priority, category, assignee) are a final record only an admin corrects.
+// Refusals: InvalidArgument (a field, named in Error::public_reason), NotFound, PermissionDenied,
+// FailedPrecondition (a transition, naming from and to). Every refusal's public_reason is one
+// line meant for the person who asked.
+class TicketService {
+public:
+    explicit TicketService(TicketStore& store) : store_(store) {}
+
+    // --- Decisions: read the store, check, and return the change to make (nothing written). ---
+    // The change's `ticket` is the ticket as it will be once applied.
+    [[nodiscard]] Result<TicketChange> plan_create(NewTicket request, const Actor& actor,
+                                                   const Conversation& where, time_point now);
+    // `where` is null over REST: no conversation limits what the actor sees.
+    [[nodiscard]] Result<TicketChange> plan_edit(std::int64_t number, const TicketEdit& edit,
+                                                 const Actor& actor, const Conversation* where,
+                                                 time_point now);
+    [[nodiscard]] Result<TicketChange> plan_comment(std::int64_t number, std::string text,
+                                                    const Actor& actor, const Conversation* where,
+                                                    time_point now);
+
+    // --- Reads, limited to what the actor may see. ---
+    [[nodiscard]] Result<Ticket> get(std::int64_t number, const Actor& actor,
+                                     const Conversation* where);
+    [[nodiscard]] Result<std::vector<TicketEvent>> history(std::int64_t number, const Actor& actor,
+                                                           const Conversation* where);
+    // A customer's query is limited to `where`'s conversation.
+    [[nodiscard]] Result<TicketPage> list(TicketQuery query, const Actor& actor,
+                                          const Conversation* where);
+    // The reply recorded with the change a chat command made (ticket_store.h CommandRecord).
+    [[nodiscard]] Result<std::optional<CommandRecord>> find_command(std::string_view source_key);
+
+    // --- Making changes durable. ---
+    // Async: `done` once, on any thread (the chat path, which must not hold a worker).
+    void apply(TicketChange change, ApplyDone done);
+    // Sync for REST: plan, apply and wait, planning again (up to 3 times) when a concurrent
+    // change won. Returns the ticket as stored.
+    [[nodiscard]] Result<Ticket> create(NewTicket request, const Actor& actor,
+                                        const Conversation& where, time_point now);
+    [[nodiscard]] Result<Ticket> edit(std::int64_t number, const TicketEdit& edit,
+                                      const Actor& actor, time_point now);
+    [[nodiscard]] Result<Ticket> comment(std::int64_t number, std::string text, const Actor& actor,
+                                         time_point now);
+
+private:
+    TicketStore& store_;
+};
+
+}  // namespace groupdesk::tickets
