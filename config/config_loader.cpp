@@ -95,26 +95,12 @@ private:
 // Field path ("channels[0].token") → the environment variable whose value it holds.
 using Origins = std::map<std::string, std::string>;
 
-// GROUPDESK_API_TOKEN_<NAME> fills or replaces an API token, like the channel secrets below.
-void apply_token_overrides(Json& root, const EnvLookup& env, Origins& origins) {
-    if (!root.contains("api_tokens") || !root["api_tokens"].is_array()) return;
-    Json& tokens = root["api_tokens"];
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-        Json& token = tokens[i];
-        if (!token.is_object() || !token.contains("name") || !token["name"].is_string()) continue;
-        if (auto o = details::token_env_override(token["name"].get<std::string>(), env)) {
-            token["token"] = std::move(o->value);
-            origins["api_tokens[" + std::to_string(i) + "].token"] = std::move(o->variable);
-        }
-    }
-}
-
 // GROUPDESK_<CHANNEL>_<FIELD> fills or replaces a channel's secret fields before validation, so
 // the checks below see the values the server would use. An empty variable counts as unset.
 Origins apply_env_overrides(Json& root, const EnvLookup& env) {
     Origins origins;
     if (!env || !root.is_object()) return origins;
-    apply_token_overrides(root, env, origins);
+    details::apply_token_overrides(root, env, origins);
     if (!root.contains("channels")) return origins;
     Json& channels = root["channels"];
     if (!channels.is_array()) return origins;
@@ -129,13 +115,6 @@ Origins apply_env_overrides(Json& root, const EnvLookup& env) {
         }
     }
     return origins;
-}
-
-details::StringField string_field(const Json& obj, const char* key) {
-    details::StringField f;
-    f.present = obj.contains(key);
-    if (f.present && obj[key].is_string()) f.value = obj[key].get<std::string>();
-    return f;
 }
 
 class Checker {
@@ -197,29 +176,11 @@ public:
         for (const auto& problem : problems) fail(problem.path, problem.message);
     }
 
-    // obj[key] as a list of names, checked by people_rules.
-    std::vector<std::string> name_list(const Json& obj, const char* key, const std::string& path) {
-        details::StringList list;
-        list.present = obj.contains(key);
-        list.array = list.present && obj[key].is_array();
-        if (list.array) {
-            for (const Json& item : obj[key]) {
-                list.items.push_back(item.is_string() ? std::optional(item.get<std::string>())
-                                                      : std::nullopt);
-            }
-        }
-        std::vector<details::Problem> problems;
-        auto names = details::check_name_list(list, join(path, key), problems);
-        report(problems);
-        return names;
-    }
-
     Config read(const Json& root);
 
 private:
     void read_channels(const Json& root, Config& config);
     Channel read_channel(const Json& obj, const std::string& path);
-    void read_api_tokens(const Json& root, Config& config);
 
     // Where a value came from the environment, say so: the file alone would not explain it.
     std::string from(const std::string& path) const {
@@ -314,32 +275,10 @@ Config Checker::read(const Json& root) {
     }
 
     read_channels(root, c);
-    c.agents = name_list(root, "agents", "");
-    c.admins = name_list(root, "admins", "");
-    read_api_tokens(root, c);
+    std::vector<details::Problem> problems;
+    details::read_people(root, c, problems);
+    report(problems);
     return c;
-}
-
-void Checker::read_api_tokens(const Json& root, Config& config) {
-    if (!root.contains("api_tokens")) return;
-    const Json& tokens = root["api_tokens"];
-    if (!tokens.is_array()) return fail("api_tokens", "must be an array");
-    details::TokenChecker checker(config.channels);
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-        const std::string path = "api_tokens[" + std::to_string(i) + "]";
-        const Json& obj = tokens[i];
-        if (!obj.is_object()) {
-            fail(path, "must be an object");
-            continue;
-        }
-        check_keys(obj, path, {"name", "token", "role"});
-        std::vector<details::Problem> problems;
-        ApiToken token = checker.check(
-            {string_field(obj, "name"), string_field(obj, "token"), string_field(obj, "role")},
-            path, problems);
-        report(problems);
-        config.api_tokens.push_back(std::move(token));
-    }
 }
 
 void Checker::read_channels(const Json& root, Config& config) {
@@ -362,22 +301,21 @@ Channel Checker::read_channel(const Json& obj, const std::string& path) {
     check_keys(obj, path,
                {"name", "kind", "token", "encoding_aes_key", "receive_id", "secret",
                 "accept_plaintext", "bot_names", "agents"});
-    auto field = [&obj](const char* key) { return string_field(obj, key); };
+    auto field = [&obj](const char* key) {
+        details::StringField f;
+        f.present = obj.contains(key);
+        if (f.present && obj[key].is_string()) f.value = obj[key].get<std::string>();
+        return f;
+    };
     const details::ChannelFields fields{field("name"),       field("kind"),
                                         field("token"),      field("encoding_aes_key"),
                                         field("receive_id"), field("secret")};
     std::vector<details::Problem> problems;
     Channel channel = channels_.check(fields, path, problems);
     report(problems);
-    channel.agents = name_list(obj, "agents", path);
-    const bool known_kind = obj.contains("kind") && obj["kind"].is_string() &&
-                            obj["kind"].get<std::string>() == to_string(channel.kind);
-    if (obj.contains("bot_names") && known_kind && channel.kind != ChannelKind::AiBot) {
-        // Only the AI bot sees its own mention in the text; other kinds never use these names.
-        fail(path + ".bot_names", "is only for an aibot channel");
-    } else {
-        channel.bot_names = name_list(obj, "bot_names", path);
-    }
+    problems.clear();
+    details::read_channel_people(obj, path, channel, problems);
+    report(problems);
     if (obj.contains("accept_plaintext")) {
         const Json& value = obj["accept_plaintext"];
         const std::string field = path + ".accept_plaintext";

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <string_view>
 #include <utility>
 
@@ -30,7 +32,90 @@ std::optional<ApiToken::Role> parse_role(std::string_view s) {
     return std::nullopt;
 }
 
+using Json = nlohmann::ordered_json;
+
+StringField string_field(const Json& obj, const char* key) {
+    StringField f;
+    f.present = obj.contains(key);
+    if (f.present && obj[key].is_string()) f.value = obj[key].get<std::string>();
+    return f;
+}
+
+std::string join(const std::string& path, const char* key) {
+    return path.empty() ? std::string(key) : path + "." + key;
+}
+
+// obj[key] as a list of names, checked.
+std::vector<std::string> name_list(const Json& obj, const char* key, const std::string& path,
+                                   std::vector<Problem>& problems) {
+    StringList list;
+    list.present = obj.contains(key);
+    list.array = list.present && obj[key].is_array();
+    if (list.array) {
+        for (const Json& item : obj[key]) {
+            list.items.push_back(item.is_string() ? std::optional(item.get<std::string>())
+                                                  : std::nullopt);
+        }
+    }
+    return check_name_list(list, join(path, key), problems);
+}
+
 }  // namespace
+
+void apply_token_overrides(Json& root, const EnvLookup& env,
+                           std::map<std::string, std::string>& origins) {
+    if (!root.is_object() || !root.contains("api_tokens") || !root["api_tokens"].is_array()) return;
+    Json& tokens = root["api_tokens"];
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        Json& token = tokens[i];
+        if (!token.is_object() || !token.contains("name") || !token["name"].is_string()) continue;
+        if (auto o = token_env_override(token["name"].get<std::string>(), env)) {
+            token["token"] = std::move(o->value);
+            origins["api_tokens[" + std::to_string(i) + "].token"] = std::move(o->variable);
+        }
+    }
+}
+
+void read_people(const Json& root, Config& config, std::vector<Problem>& problems) {
+    config.agents = name_list(root, "agents", "", problems);
+    config.admins = name_list(root, "admins", "", problems);
+    if (!root.contains("api_tokens")) return;
+    const Json& tokens = root["api_tokens"];
+    if (!tokens.is_array()) {
+        problems.push_back(Problem{"api_tokens", "must be an array"});
+        return;
+    }
+    TokenChecker checker(config.channels);
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        const std::string path = "api_tokens[" + std::to_string(i) + "]";
+        const Json& obj = tokens[i];
+        if (!obj.is_object()) {
+            problems.push_back(Problem{path, "must be an object"});
+            continue;
+        }
+        for (const auto& [key, value] : obj.items()) {
+            if (key != "name" && key != "token" && key != "role") {
+                problems.push_back(Problem{path + "." + key, "unknown key"});
+            }
+        }
+        const TokenFields fields{string_field(obj, "name"), string_field(obj, "token"),
+                                 string_field(obj, "role")};
+        config.api_tokens.push_back(checker.check(fields, path, problems));
+    }
+}
+
+void read_channel_people(const Json& obj, const std::string& path, Channel& channel,
+                         std::vector<Problem>& problems) {
+    channel.agents = name_list(obj, "agents", path, problems);
+    const bool known_kind = obj.contains("kind") && obj["kind"].is_string() &&
+                            obj["kind"].get<std::string>() == to_string(channel.kind);
+    if (obj.contains("bot_names") && known_kind && channel.kind != ChannelKind::AiBot) {
+        // Only the AI bot sees its own mention in the text; other kinds never use these names.
+        problems.push_back(Problem{path + ".bot_names", "is only for an aibot channel"});
+    } else {
+        channel.bot_names = name_list(obj, "bot_names", path, problems);
+    }
+}
 
 std::vector<std::string> check_name_list(const StringList& list, const std::string& path,
                                          std::vector<Problem>& problems) {

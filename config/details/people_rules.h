@@ -1,9 +1,10 @@
-// The rules for people and API credentials, on plain values: user id lists (agents, admins, a
-// channel's agents), an AI bot's own names, and the api_tokens with their environment overrides.
-// config_loader.cpp walks the JSON and hands the values here.
+// The rules for people and API credentials: user id lists (agents, admins, a channel's agents), an
+// AI bot's own names, and the api_tokens with their environment overrides. config_loader.cpp
+// hands over the parsed document; the checks themselves work on plain values.
 #pragma once
 
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,20 @@
 #include "config/details/channel_rules.h"
 
 namespace groupdesk::config::details {
+
+// GROUPDESK_API_TOKEN_<NAME> fills or replaces api_tokens[i].token before validation, like the
+// channel secrets; `origins` gets "api_tokens[i].token" → the variable, for messages.
+void apply_token_overrides(nlohmann::ordered_json& root, const EnvLookup& env,
+                           std::map<std::string, std::string>& origins);
+
+// The top-level agents, admins and api_tokens of `root` into `config`, whose channels are read
+// already (a token's variable must not be a channel's).
+void read_people(const nlohmann::ordered_json& root, Config& config,
+                 std::vector<Problem>& problems);
+
+// A channel object's agents and bot_names (the latter for an aibot channel only).
+void read_channel_people(const nlohmann::ordered_json& obj, const std::string& path,
+                         Channel& channel, std::vector<Problem>& problems);
 
 // An array of strings as the file has it.
 struct StringList {
