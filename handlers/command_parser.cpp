@@ -112,11 +112,17 @@ std::variant<TicketRef, CommandError> parse_ticket_ref(const Said& said, Command
     return TicketRef{number, skip_separators(rest.substr(colon))};
 }
 
-// "@name" or "name": the name without the '@', up to the first separator.
-std::string_view mention_name(std::string_view text) {
+struct Name {
+    std::string_view name;  // without the '@'
+    std::string_view rest;  // what follows it, leading separators removed
+};
+
+// "@name" or "name", up to the first separator: how mentions end in WeCom.
+Name take_name(std::string_view text) {
     text = skip_separators(text);
     text.remove_prefix(details::at_sign_length(text));
-    return text.substr(0, token_length(text));
+    const std::size_t n = token_length(text);
+    return Name{text.substr(0, n), skip_separators(text.substr(n))};
 }
 
 ParsedCommand unexpected_text(const Said& said, CommandKind kind, std::string_view extra) {
@@ -148,12 +154,11 @@ ParsedCommand parse_numbered(const Said& said, CommandKind kind, std::string_vie
             if (!after.empty()) return unexpected_text(said, kind, after);
             break;
         case CommandKind::Assign: {
-            const std::string_view name = mention_name(after);
+            const auto [name, extra] = take_name(after);
             if (name.empty()) {
                 return usage_error(said, kind, said.pick("请写明负责人", "who should take it?"));
             }
-            const std::string_view extra = skip_separators(
-                skip_separators(after).substr(token_length(skip_separators(after))));
+            // One assignee: "@bob please" is more likely a sentence than a name.
             if (!extra.empty()) return unexpected_text(said, kind, extra);
             cmd.assignee = std::string(name);
             break;

@@ -146,6 +146,11 @@ std::optional<CommandWord> near_command_word(std::string_view word, bool ref_fol
         for (const auto& w : kCommandWords) {
             // Three-letter "new" would turn "news", "knew" … into commands.
             if (w.language != Language::En || w.word.size() < 4) continue;
+            // Lengths further apart than the limit cannot be within it: skip the table.
+            if (std::max(lower.size(), w.word.size()) - std::min(lower.size(), w.word.size()) >
+                limit) {
+                continue;
+            }
             const std::size_t d = damerau_levenshtein(lower, w.word);
             if (d < best_distance) {
                 best = w;

@@ -91,6 +91,11 @@ TEST(ParseCreate, TitleAfterALineOfFieldsOnly) {
     EXPECT_EQ(c.description, "会议室");
 }
 
+TEST(ParseCreate, AssigneeWithoutAtSignAndOnlyTheFirstName) {
+    EXPECT_EQ(command("工单 a\n负责人：王五").assignee, "王五");
+    EXPECT_EQ(command("new a\nassignee: @carol @dave").assignee, "carol");
+}
+
 TEST(ParseCreate, FieldNameInsideAWordIsTitleText) {
     // "分类" must start a word: inside one it is just text.
     const Command c = command("new subcategory:list broken");

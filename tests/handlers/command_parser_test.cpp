@@ -218,6 +218,11 @@ TEST(DidYouMean, LongRestIsCut) {
     EXPECT_EQ(did_you_mean("tikcet printer\ndetails")->suggestion, "ticket printer…");
 }
 
+TEST(DidYouMean, HugeFirstWordIsPlainChat) {
+    EXPECT_TRUE(not_a_command(repeat("a", 100000) + " #12"));
+    EXPECT_TRUE(not_a_command(repeat("解", 50000) + " #12"));
+}
+
 TEST(DamerauLevenshtein, CountsAnAdjacentSwapAsOneEdit) {
     EXPECT_EQ(details::damerau_levenshtein("resovle", "resolve"), 1u);
     EXPECT_EQ(details::damerau_levenshtein("close", "close"), 0u);
