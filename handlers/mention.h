@@ -2,6 +2,7 @@
 // keywords must not see.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
