@@ -21,6 +21,7 @@ struct Route {
     std::string_view path;
 };
 
+// Where the server mounts the API; every path under it is answered here (404 when unknown).
 inline constexpr std::string_view kApiPrefix = "/api/v1/";
 // A ticket's fields are far smaller; larger bodies are refused before they are parsed.
 inline constexpr std::size_t kMaxApiBodyBytes = std::size_t{64} * 1024;
