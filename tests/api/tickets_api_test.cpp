@@ -162,8 +162,8 @@ TEST_F(TicketsApiTest, BadBodiesAre400NamingTheField) {
 
 TEST_F(TicketsApiTest, DeeplyNestedBodiesAre400NotACrash) {
     const std::size_t depth = kMaxApiBodyBytes / 2;
-    for (const std::string& body : {std::string(depth, '[') + std::string(depth, ']'),
-                                    std::string(kMaxApiBodyBytes, '[')}) {
+    for (const std::string& body :
+         {std::string(depth, '[') + std::string(depth, ']'), std::string(kMaxApiBodyBytes, '[')}) {
         EXPECT_EQ(call("POST", "/api/v1/tickets", body).status, 400);
         EXPECT_EQ(call("PATCH", "/api/v1/tickets/1", body).status, 400);
     }
