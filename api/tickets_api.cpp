@@ -46,7 +46,7 @@ HttpResponse error_response(const Error& error) {
     return error_response(status, to_string(error.code), public_reason(error), error.field);
 }
 
-Error invalid(std::string_view field, std::string reason) {
+Error invalid(std::string_view field, const std::string& reason) {
     return field.empty()
                ? with_public_reason(make_error(ErrorCode::InvalidArgument, reason), reason)
                : field_error(field, reason);

@@ -41,8 +41,12 @@ StringField string_field(const Json& obj, const char* key) {
     return f;
 }
 
-std::string join(const std::string& path, const char* key) {
-    return path.empty() ? std::string(key) : path + "." + key;
+std::string join(const std::string& path, std::string_view key) {
+    if (path.empty()) return std::string(key);
+    std::string out = path;
+    out += '.';
+    out += key;
+    return out;
 }
 
 // obj[key] as a list of names, checked.
@@ -95,7 +99,7 @@ void read_people(const Json& root, Config& config, std::vector<Problem>& problem
         }
         for (const auto& [key, value] : obj.items()) {
             if (key != "name" && key != "token" && key != "role") {
-                problems.push_back(Problem{path + "." + key, "unknown key"});
+                problems.push_back(Problem{join(path, key), "unknown key"});
             }
         }
         const TokenFields fields{string_field(obj, "name"), string_field(obj, "token"),
