@@ -8,7 +8,7 @@ end
 
 local requests = {}
 local next_index = 1
-local headers = { ["Content-Type"] = "text/xml" }
+local headers = { ["Content-Type"] = os.getenv("CALLBACKS_CONTENT_TYPE") or "text/xml" }
 
 function init(args)
   local prefix = os.getenv("CALLBACKS_PREFIX") or "/tmp/groupdesk-callbacks-"

@@ -1,5 +1,6 @@
-// The wiring: database → dedup store → handler order → endpoints → router → server, plus the
-// background sweep that expires old dedup records. Lifetimes are the order of the members.
+// The wiring: database → stores → ticket service → handler order → endpoints (callbacks, REST) →
+// router → server, plus the background sweep that expires old dedup records. Lifetimes are the
+// order of the members.
 #include "bot/app.h"
 
 #include <spdlog/spdlog.h>
@@ -16,11 +17,16 @@
 #include "bot/router.h"
 #include "bot/work_queue.h"
 #include "common/periodic_worker.h"
+#include "api/tickets_api.h"
+#include "handlers/command_handler.h"
 #include "handlers/dedup.h"
 #include "handlers/help_handler.h"
 #include "handlers/pipeline.h"
+#include "handlers/roles.h"
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/sqlite_dedup_store.h"
+#include "storage/sqlite/sqlite_ticket_store.h"
+#include "tickets/ticket_service.h"
 
 namespace groupdesk::bot {
 namespace {
@@ -75,6 +81,10 @@ struct App::Impl {
     config::Config config;
     std::unique_ptr<storage::sqlite::Database> database;
     std::unique_ptr<storage::sqlite::SqliteDedupStore> dedup_store;
+    std::unique_ptr<storage::sqlite::SqliteTicketStore> ticket_store;
+    std::unique_ptr<tickets::TicketService> tickets;
+    std::unique_ptr<handlers::Roles> roles;
+    std::unique_ptr<api::TicketsApi> api;
     std::unique_ptr<PlaintextBinding> plaintext_binding;
     handlers::Pipeline pipeline;
     std::unique_ptr<Metrics> metrics;
@@ -111,12 +121,20 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     auto store = storage::sqlite::SqliteDedupStore::open(*impl->database);
     if (!store.ok()) return std::move(store).error();
     impl->dedup_store = std::move(store).value();
+    auto ticket_store = storage::sqlite::SqliteTicketStore::open(*impl->database);
+    if (!ticket_store.ok()) return std::move(ticket_store).error();
+    impl->ticket_store = std::move(ticket_store).value();
+    impl->tickets = std::make_unique<tickets::TicketService>(*impl->ticket_store);
+    impl->roles = std::make_unique<handlers::Roles>(cfg);
 
     // The order of the chain is behaviour:
     // 1. dedup: a platform retry is answered from the record and nothing else runs again.
     impl->pipeline.add(std::make_unique<handlers::DedupHandler>(*impl->dedup_store));
-    // 2. help: welcome events and "help"; last, so that later handlers (commands, keywords)
-    //    go before it.
+    // 2. commands: "@assistant 工单 …", "解决 #12": a ticket command is answered here; any other
+    //    message passes on.
+    impl->pipeline.add(
+        std::make_unique<handlers::CommandHandler>(*impl->tickets, *impl->roles));
+    // 3. help: welcome events and "help"; last, so that what answers real requests goes first.
     impl->pipeline.add(std::make_unique<handlers::HelpHandler>(handlers::default_help_texts()));
 
     std::vector<std::string> names;
@@ -157,6 +175,12 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
             channel, std::move(crypt), impl->pipeline, clock, *impl->metrics, services));
     }
     impl->router->mount(std::string(kCallbackPrefix), callback_mount(std::move(callbacks)));
+    // The REST API waits on the disk (reads, commits): on the workers, never the I/O threads.
+    impl->api = std::make_unique<api::TicketsApi>(*impl->tickets, clock, cfg.api_tokens);
+    auto* rest = impl->api.get();
+    impl->router->mount(std::string(kApiPrefix),
+                        on_workers([rest](const HttpRequest& r) { return rest->handle(r); },
+                                   *impl->workers));
 
     HttpServerOptions options{cfg.listen.address, cfg.listen.port,
                               cfg.listen.threads != 0

@@ -32,6 +32,24 @@ Endpoint metrics_endpoint(const Metrics& metrics) {
     };
 }
 
+Endpoint on_workers(BlockingEndpoint endpoint, WorkQueue& workers) {
+    auto shared = std::make_shared<BlockingEndpoint>(std::move(endpoint));
+    return [shared, &workers](HttpRequest request, Respond respond) {
+        const std::string line = log_text(request.method, 32) + " " + log_text(request.path());
+        auto task = [shared, request = std::move(request), respond]() {
+            respond((*shared)(request));
+        };
+        if (workers.submit(std::move(task))) return;
+        spdlog::warn("request {} status=503 reason=workers busy", line);
+        HttpResponse busy;
+        busy.status = 503;
+        busy.content_type = "application/json";
+        busy.body = R"({"error":{"code":"unavailable","message":"busy, retry"}})";
+        busy.headers.emplace_back("Retry-After", "1");
+        respond(std::move(busy));
+    };
+}
+
 Endpoint callback_mount(std::vector<std::unique_ptr<CallbackEndpoint>> channels) {
     // Shared: an Endpoint is a copyable std::function.
     auto by_name =

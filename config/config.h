@@ -32,9 +32,9 @@ struct Channel {
     // AI bot: the bot's own names as members see them ("助手", "assistant"), to tell its mention
     // apart when several members are mentioned at the front of a group message. Empty: the
     // first leading mention is the bot's (the platform only sends messages that mention it).
-    std::vector<std::string> bot_names;
+    std::vector<std::string> bot_names{};
     // User ids that are agents in this channel, on top of the top-level list.
-    std::vector<std::string> agents;
+    std::vector<std::string> agents{};
 
     bool encrypted() const { return !encoding_aes_key.empty(); }
 };
@@ -97,7 +97,7 @@ struct Config {
     Logging log;
     // People, by WeCom / Official Account user id: agents work tickets; admins are agents who also
     // edit what admins edit. A channel's own `agents` add to these.
-    std::vector<std::string> agents;
+    std::vector<std::string> agents{};
     std::vector<std::string> admins;
     std::vector<ApiToken> api_tokens;
 

@@ -29,7 +29,14 @@ bool is_help_request(std::string_view text) {
 HelpTexts default_help_texts() {
     return HelpTexts{
         "您好，我是 GroupDesk 客服助手。发送“帮助”查看我能做什么。",
-        "GroupDesk 客服助手\n"
+        "GroupDesk 客服助手 · 工单指令（群里请先 @我）\n"
+        "· 工单 标题 — 新建工单；下一行可写 分类: / 优先级: 低|中|高|紧急 / 描述: / 负责人: @某人\n"
+        "· 查询 #12 — 查看工单\n"
+        "· 列表 [待处理|我的|全部] — 本群的工单\n"
+        "· 备注 #12 内容 — 添加备注\n"
+        "· 指派 #12 @某人、接单 #12、解决 #12 [说明]、关闭 #12、重开 #12 [原因] — 客服使用\n"
+        "English: ticket <title> · status #12 · list [open|mine|all] · comment #12 <text> · "
+        "assign #12 @name · start · resolve · close · reopen #12\n"
         "· 发送“帮助”（或 help）随时查看本说明",
     };
 }

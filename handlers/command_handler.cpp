@@ -1,0 +1,218 @@
+// CommandHandler: from the message to the command's text, the command to a planned change, the
+// change to an effect made durable before the reply.
+#include "handlers/command_handler.h"
+
+#include <memory>
+#include <utility>
+
+#include "handlers/command_parser.h"
+#include "handlers/mention.h"
+#include "handlers/ticket_replies.h"
+
+namespace groupdesk::handlers {
+namespace {
+
+using tickets::TicketStatus;
+
+// The text a command may be written in: a text message, or the text parts of a mixed one.
+std::optional<std::string> message_text(const wecom::MessageBody& body) {
+    if (const auto* text = std::get_if<wecom::TextBody>(&body)) return text->content;
+    if (const auto* mixed = std::get_if<wecom::MixedBody>(&body)) {
+        std::string joined;
+        for (const auto& item : mixed->items) {
+            if (item.is_image || item.text.empty()) continue;
+            if (!joined.empty()) joined += '\n';
+            joined += item.text;
+        }
+        return joined;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> quoted_text(const wecom::InboundMessage& msg) {
+    if (!msg.quote) return std::nullopt;
+    if (auto text = message_text(msg.quote->body)) return text;
+    if (const auto* voice = std::get_if<wecom::VoiceBody>(&msg.quote->body)) {
+        return voice->recognition;
+    }
+    return std::nullopt;
+}
+
+bool in_group(const wecom::InboundMessage& msg) {
+    return msg.kind == config::ChannelKind::AiBot && msg.chat_type == wecom::ChatType::Group &&
+           !msg.chat_id.empty();
+}
+
+// A group chat is the ticket's group; a 1:1 conversation is its user.
+tickets::Conversation conversation_of(const wecom::InboundMessage& msg,
+                                      const config::Channel& channel) {
+    if (in_group(msg)) return {channel.name, tickets::GroupKind::Chat, msg.chat_id};
+    return {channel.name, tickets::GroupKind::User, msg.sender};
+}
+
+bool changes_tickets(CommandKind kind) {
+    return kind != CommandKind::Show && kind != CommandKind::List;
+}
+
+std::optional<TicketStatus> status_for(CommandKind kind) {
+    switch (kind) {
+        case CommandKind::Start:
+            return TicketStatus::InProgress;
+        case CommandKind::Resolve:
+            return TicketStatus::Resolved;
+        case CommandKind::Close:
+            return TicketStatus::Closed;
+        case CommandKind::Reopen:
+            return TicketStatus::Open;
+        default:
+            return std::nullopt;
+    }
+}
+
+constexpr std::size_t kListPage = 10;  // one chat bubble's worth
+
+tickets::TicketQuery list_query(ListScope scope, const tickets::Actor& actor,
+                                const tickets::Conversation& where) {
+    tickets::TicketQuery query;
+    query.limit = kListPage;
+    query.with_total = true;
+    switch (scope) {
+        case ListScope::Open:
+            query.statuses = {TicketStatus::Open, TicketStatus::InProgress};
+            query.channel = where.channel;
+            query.group = where.group;
+            break;
+        case ListScope::Mine:
+            // Agents: theirs in every group; a customer's list stays in this conversation.
+            query.statuses = {TicketStatus::Open, TicketStatus::InProgress, TicketStatus::Resolved};
+            query.involving = actor.id;
+            break;
+        case ListScope::All:
+            query.channel = where.channel;
+            query.group = where.group;
+            break;
+    }
+    return query;
+}
+
+Outcome reply(std::string text) { return Outcome::reply(wecom::TextReply{std::move(text)}); }
+
+}  // namespace
+
+Outcome CommandHandler::handle(const wecom::InboundMessage& msg, Context& ctx) {
+    const auto text = message_text(msg.body);
+    if (!text) return Outcome::pass();
+    std::string_view command_text;
+    if (in_group(msg)) {
+        const auto stripped = strip_bot_mentions(*text, ctx.channel.bot_names);
+        if (!stripped) return Outcome::pass();  // not addressed to the assistant at the front
+        command_text = *stripped;
+    } else {
+        command_text = strip_leading_mention(*text);
+    }
+    const auto quoted = quoted_text(msg);
+    ParsedCommand parsed =
+        parse_command(command_text, quoted ? std::optional<std::string_view>(*quoted)
+                                           : std::optional<std::string_view>());
+    if (std::holds_alternative<NotACommand>(parsed)) return Outcome::pass();
+    if (const auto* error = std::get_if<CommandError>(&parsed)) return reply(error->reason);
+    if (const auto* guess = std::get_if<DidYouMean>(&parsed)) {
+        return reply(replies::did_you_mean(guess->suggestion, guess->language));
+    }
+    return execute(std::get<Command>(parsed), msg, ctx);
+}
+
+Outcome CommandHandler::execute(const Command& command, const wecom::InboundMessage& msg,
+                                Context& ctx) {
+    const tickets::Actor actor{msg.sender, roles_.role_of(ctx.channel.name, msg.sender)};
+    const tickets::Conversation where = conversation_of(msg, ctx.channel);
+    const Language language = command.language;
+
+    if (changes_tickets(command.kind) && !ctx.source_key.empty()) {
+        // A retry of a command whose change is durable: the same reply, nothing changed again.
+        auto recorded = service_.find_command(ctx.source_key);
+        if (!recorded.ok()) return Outcome::retry_later(recorded.error().message);
+        if (recorded->has_value()) return reply((*recorded)->reply);
+    }
+
+    switch (command.kind) {
+        case CommandKind::Create: {
+            tickets::NewTicket request;
+            request.title = command.title;
+            request.description = command.description;
+            request.category = command.category;
+            request.priority = command.priority.value_or(tickets::Priority::Normal);
+            request.assignee = command.assignee;
+            request.source_message_id = msg.msg_id;
+            auto change = service_.plan_create(std::move(request), actor, where, ctx.now);
+            if (!change.ok()) return refuse(change.error(), command, actor, where);
+            std::string text = replies::created(change->ticket, language);
+            return commit(std::move(change).value(), std::move(text), ctx);
+        }
+        case CommandKind::Show: {
+            auto ticket = service_.get(command.number, actor, &where);
+            if (!ticket.ok()) return refuse(ticket.error(), command, actor, where);
+            auto events = service_.history(command.number, actor, &where);
+            if (!events.ok()) return refuse(events.error(), command, actor, where);
+            return reply(replies::shown(*ticket, *events, language));
+        }
+        case CommandKind::List: {
+            auto page = service_.list(list_query(command.scope, actor, where), actor, &where);
+            if (!page.ok()) return refuse(page.error(), command, actor, where);
+            return reply(replies::listed(*page, command.scope, language));
+        }
+        case CommandKind::Comment: {
+            auto change =
+                service_.plan_comment(command.number, command.note, actor, &where, ctx.now);
+            if (!change.ok()) return refuse(change.error(), command, actor, where);
+            std::string text = replies::changed(change->ticket, command.kind, language);
+            return commit(std::move(change).value(), std::move(text), ctx);
+        }
+        case CommandKind::Assign:
+        case CommandKind::Start:
+        case CommandKind::Resolve:
+        case CommandKind::Close:
+        case CommandKind::Reopen: {
+            tickets::TicketEdit edit;
+            if (command.kind == CommandKind::Assign) edit.assignee = command.assignee;
+            edit.status = status_for(command.kind);
+            edit.note = command.note;
+            auto change = service_.plan_edit(command.number, edit, actor, &where, ctx.now);
+            if (!change.ok()) return refuse(change.error(), command, actor, where);
+            if (change->events.empty()) {
+                return reply(replies::unchanged(change->ticket, command.kind, language));
+            }
+            std::string text = replies::changed(change->ticket, command.kind, language);
+            return commit(std::move(change).value(), std::move(text), ctx);
+        }
+    }
+    return Outcome::pass();
+}
+
+Outcome CommandHandler::commit(tickets::TicketChange change, std::string text, Context& ctx) {
+    if (!ctx.source_key.empty()) {
+        change.command = tickets::CommandRecord{ctx.source_key, change.ticket.number, text};
+    }
+    auto shared = std::make_shared<const tickets::TicketChange>(std::move(change));
+    ctx.before_answer.emplace_back([service = &service_, shared](DurableDone done) {
+        service->apply(*shared, std::move(done));
+    });
+    return reply(std::move(text));
+}
+
+Outcome CommandHandler::refuse(const Error& error, const Command& command,
+                               const tickets::Actor& actor, const tickets::Conversation& where) {
+    if (error.code == ErrorCode::Unavailable || error.code == ErrorCode::Internal ||
+        error.code == ErrorCode::Aborted) {
+        return Outcome::retry_later(error.message);
+    }
+    std::optional<TicketStatus> current;
+    if (error.code == ErrorCode::FailedPrecondition) {
+        if (auto ticket = service_.get(command.number, actor, &where); ticket.ok()) {
+            current = ticket->status;
+        }
+    }
+    return reply(replies::refused(error, command, current ? &*current : nullptr, command.language));
+}
+
+}  // namespace groupdesk::handlers

@@ -1,0 +1,212 @@
+// Ticket commands through the real server: encrypted callbacks of the AI bot (group and single
+// chat), the WeCom app and an Official Account, answered by the passive reply that confirms them.
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/integration/server_fixture.h"
+#include "tests/support/callbacks.h"
+
+namespace groupdesk::test {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kChatA = "wrkSFfCgAAgroupA";
+constexpr const char* kChatB = "wrkSFfCgAAgroupB";
+constexpr const char* kTimestamp = "1767225601";  // the fixture clock's now
+
+class TicketsTest : public ServerTest {
+protected:
+    void configure(config::Config& config) override {
+        config.agents = {"zhangsan"};
+        config.admins = {"lisi"};
+        for (auto& c : config.channels) {
+            if (c.name == "group-bot") c.bot_names = {"助手", "assistant"};
+        }
+    }
+
+    // What the assistant answered, "" when it said nothing; the HTTP status must be 200.
+    std::string answer(const CallbackRequest& request, const std::string& channel_name) {
+        auto response = post(request.target, request.body, request.content_type);
+        last_status_ = response.status;
+        if (response.status != 200 || response.body.empty() || response.body == "success") {
+            return "";
+        }
+        const std::string plain = open_reply(channel(channel_name), response.body);
+        if (channel_name == "group-bot") {
+            const auto reply = json::parse(plain);
+            return reply.at("stream").at("content").get<std::string>();
+        }
+        return between(plain, "<Content><![CDATA[", "]]>");
+    }
+
+    CallbackRequest bot_request(const std::string& text, const std::string& user,
+                                const std::string& chat, const json& quote = nullptr) {
+        json message = {{"msgid", "it-" + std::to_string(++sequence_)},
+                        {"aibotid", "AIBOT_GROUPDESK"},
+                        {"chattype", chat.empty() ? "single" : "group"},
+                        {"from", {{"userid", user}}},
+                        {"response_url", "https://example.invalid/r"},
+                        {"msgtype", "text"},
+                        {"text", {{"content", text}}}};
+        if (!chat.empty()) message["chatid"] = chat;
+        if (!quote.is_null()) message["quote"] = quote;
+        return encrypted_callback(channel("group-bot"), message.dump(), kTimestamp,
+                                  std::to_string(sequence_));
+    }
+    std::string in_group(const std::string& text, const std::string& user = "wangwu",
+                         const std::string& chat = kChatA) {
+        return answer(bot_request(text, user, chat), "group-bot");
+    }
+    std::string wecom_app(const std::string& text, const std::string& user) {
+        const std::string xml =
+            "<xml><ToUserName><![CDATA[ww3f8a2b1c4d5e6f70]]></ToUserName><FromUserName><![CDATA[" +
+            user + "]]></FromUserName><CreateTime>1767225601</CreateTime><MsgType><![CDATA[text]]>"
+                   "</MsgType><Content><![CDATA[" +
+            text + "]]></Content><MsgId>" + std::to_string(7400000000000000000 + ++sequence_) +
+            "</MsgId><AgentID>1000002</AgentID></xml>";
+        return answer(encrypted_callback(channel("corp-app"), xml, kTimestamp, "11"), "corp-app");
+    }
+    std::string official_account(const std::string& text) {
+        const std::string xml =
+            "<xml><ToUserName><![CDATA[gh_5a3c7e9b1d2f]]></ToUserName><FromUserName><![CDATA["
+            "oGd8Kt2VxYq7Lm3Np0Rs5Uw9Zc1E]]></FromUserName><CreateTime>1767225601</CreateTime>"
+            "<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[" +
+            text + "]]></Content><MsgId>" + std::to_string(24900000000000000 + ++sequence_) +
+            "</MsgId></xml>";
+        return answer(encrypted_callback(channel("service-account"), xml, kTimestamp, "12"),
+                      "service-account");
+    }
+
+    int last_status_ = 0;
+    int sequence_ = 0;
+};
+
+bool has(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+TEST_F(TicketsTest, AGroupMentionCreatesATicketWithItsFields) {
+    const auto reply = in_group("@助手\u2005工单 打印机无法连接\n优先级：高\n分类：IT\n描述：三楼那台");
+    EXPECT_TRUE(has(reply, "已创建工单 #1：打印机无法连接")) << reply;
+    EXPECT_TRUE(has(reply, "优先级：高")) << reply;
+    EXPECT_TRUE(has(reply, "分类：IT")) << reply;
+    const auto shown = in_group("@助手 查询 #1");
+    EXPECT_TRUE(has(shown, "三楼那台")) << shown;
+    EXPECT_TRUE(has(shown, "报告人：wangwu")) << shown;
+}
+
+TEST_F(TicketsTest, EnglishOneLineWithInlineFields) {
+    const auto reply = in_group("@assistant new Printer offline priority: urgent category: IT");
+    EXPECT_TRUE(has(reply, "Created ticket #1: Printer offline")) << reply;
+    EXPECT_TRUE(has(reply, "Priority: urgent")) << reply;
+}
+
+TEST_F(TicketsTest, AQuotedCustomerMessageBecomesTheTicket) {
+    const json quote = {{"msgtype", "text"},
+                        {"text", {{"content", "打印机一直卡纸\n换了纸也不行"}}}};
+    const auto reply =
+        answer(bot_request("@助手 工单", "zhangsan", kChatA, quote), "group-bot");
+    EXPECT_TRUE(has(reply, "已创建工单 #1：打印机一直卡纸")) << reply;
+    EXPECT_TRUE(has(in_group("@助手 查询 #1"), "换了纸也不行"));
+}
+
+TEST_F(TicketsTest, AgentsWorkATicketFromCreateToReopen) {
+    ASSERT_TRUE(has(in_group("@助手 工单 VPN 连不上"), "#1"));
+    EXPECT_TRUE(has(in_group("@助手 指派 #1 @zhangsan", "zhangsan"), "负责人：zhangsan"));
+    EXPECT_TRUE(has(in_group("@助手 备注 #1 正在查", "zhangsan"), "已添加备注"));
+    EXPECT_TRUE(has(in_group("@助手 接单 #1", "zhangsan"), "状态：处理中"));
+    // Agents work from their own group too.
+    EXPECT_TRUE(has(in_group("@助手 解决 #1 重启了路由器", "zhangsan", kChatB), "状态：已解决"));
+    EXPECT_TRUE(has(in_group("@assistant close #1", "zhangsan"), "Status: closed"));
+    // The reporter reopens their own ticket.
+    EXPECT_TRUE(has(in_group("@助手 重开 #1 又断了"), "状态：待处理"));
+    const auto shown = in_group("@助手 查询 #1");
+    EXPECT_TRUE(has(shown, "正在查")) << shown;
+    const auto listed = in_group("@助手 列表");
+    EXPECT_TRUE(has(listed, "#1 [待处理] VPN 连不上")) << listed;
+}
+
+TEST_F(TicketsTest, ACustomerMayNotResolveAndIsToldWhy) {
+    ASSERT_TRUE(has(in_group("@助手 工单 VPN 连不上"), "#1"));
+    EXPECT_EQ(in_group("@助手 解决 #1", "wangwu"), "只有客服人员可以解决工单");
+    EXPECT_TRUE(has(in_group("@助手 查询 #1"), "状态：待处理"));
+}
+
+TEST_F(TicketsTest, AnIllegalTransitionIsRefusedNamingFromAndTo) {
+    ASSERT_TRUE(has(in_group("@助手 工单 VPN 连不上"), "#1"));
+    const auto reply = in_group("@助手 关闭 #1", "zhangsan");
+    EXPECT_TRUE(has(reply, "待处理 → 已关闭")) << reply;
+    const auto english = in_group("@assistant close #1", "zhangsan");
+    EXPECT_TRUE(has(english, "open → closed")) << english;
+}
+
+TEST_F(TicketsTest, ATicketOfAnotherGroupIsNotFoundToACustomer) {
+    ASSERT_TRUE(has(in_group("@助手 工单 VPN 连不上"), "#1"));
+    EXPECT_EQ(in_group("@助手 查询 #1", "zhaoliu", kChatB), "未找到工单 #1");
+    EXPECT_EQ(in_group("@助手 列表", "zhaoliu", kChatB), "本群没有未解决的工单");
+}
+
+TEST_F(TicketsTest, AMisspeltCommandGetsDidYouMean) {
+    ASSERT_TRUE(has(in_group("@助手 工单 VPN 连不上"), "#1"));
+    EXPECT_EQ(in_group("@assistant resovle #1", "zhangsan"), "Did you mean \"resolve #1\"?");
+}
+
+TEST_F(TicketsTest, AMentionThatIsNoCommandPassesOn) {
+    EXPECT_EQ(in_group("@助手 你好，请问发票怎么开"), "");
+    EXPECT_EQ(last_status_, 200);
+    // Addressed to someone else at the front: not the assistant's command.
+    EXPECT_EQ(in_group("@张三 工单 打印机"), "");
+    EXPECT_EQ(last_status_, 200);
+}
+
+TEST_F(TicketsTest, SingleChatsWeComAppsAndOfficialAccountsNeedNoMention) {
+    EXPECT_TRUE(has(answer(bot_request("ticket Laptop broken", "wangwu", ""), "group-bot"),
+                    "Created ticket #1"));
+    EXPECT_TRUE(has(wecom_app("工单 VPN 连不上", "zhangsan"), "已创建工单 #2：VPN 连不上"));
+    EXPECT_TRUE(has(official_account("报修 空调不制冷"), "已创建工单 #3：空调不制冷"));
+    // Each 1:1 conversation is its own group: the customer lists their own ticket only.
+    const auto listed = official_account("列表");
+    EXPECT_TRUE(has(listed, "#3")) << listed;
+    EXPECT_FALSE(has(listed, "#1")) << listed;
+}
+
+TEST_F(TicketsTest, ARetriedCreateMakesOneTicket) {
+    const auto request = bot_request("@助手 工单 打印机无法连接", "wangwu", kChatA);
+    const auto first = answer(request, "group-bot");
+    const auto second = answer(request, "group-bot");
+    EXPECT_TRUE(has(first, "#1"));
+    EXPECT_EQ(first, second);
+    EXPECT_TRUE(has(in_group("@助手 工单 另一个问题"), "#2"));
+}
+
+// The process dies after the ticket was committed and before the dedup record was: simulated by
+// a trigger that makes the dedup insert fail while the ticket's job in the same commit succeeds.
+// The platform got a 503 and retries — after a restart — and finds the ticket, not a new one.
+TEST_F(TicketsTest, ARetryAfterTheTicketButNotItsDedupRecordWasDurableMakesNoSecondTicket) {
+    {
+        SQLite::Database db(config_.database, SQLite::OPEN_READWRITE, 5000);
+        db.exec("CREATE TRIGGER lose_dedup BEFORE INSERT ON dedup "
+                "BEGIN SELECT RAISE(ABORT, 'the process died here'); END");
+    }
+    const auto request = bot_request("@助手 工单 打印机无法连接", "wangwu", kChatA);
+    EXPECT_EQ(answer(request, "group-bot"), "");
+    EXPECT_EQ(last_status_, 503);
+    stop();
+    {
+        SQLite::Database db(config_.database, SQLite::OPEN_READWRITE, 5000);
+        db.exec("DROP TRIGGER lose_dedup");
+        EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM tickets").getInt(), 1);
+    }
+    start();
+    const auto retried = answer(request, "group-bot");
+    EXPECT_EQ(last_status_, 200);
+    EXPECT_TRUE(has(retried, "已创建工单 #1：打印机无法连接")) << retried;
+    SQLite::Database db(config_.database, SQLite::OPEN_READONLY, 5000);
+    EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM tickets").getInt(), 1);
+    EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM ticket_events").getInt(), 1);
+}
+
+}  // namespace
+}  // namespace groupdesk::test
