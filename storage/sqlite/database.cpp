@@ -39,9 +39,10 @@ constexpr std::string_view kMigrations[] = {
     ");",
     // 3: tickets, their history and the chat commands that changed them (tickets/ticket_store.h).
     // Times are unix seconds, enums their lower-case words. The list indexes end in number so
-    // a filtered page is read newest first without sorting. The FTS5 trigram tables make
-    // TicketQuery::text a substring search (Chinese included, case-insensitive) for queries of
-    // 3+ characters; the triggers keep them in step with every write, in the same savepoint.
+    // a filtered page is read newest first without sorting; a group's tickets by status (the
+    // chat's "open tickets here", with its total) get an index of their own. The FTS5 trigram
+    // tables make TicketQuery::text a substring search (Chinese included, case-insensitive) for
+    // queries of 3+ characters; triggers keep them in step with every write, in its savepoint.
     // ticket_commands.ticket has no foreign key: the command row is written before a created
     // ticket exists (it is the job's "seen already?" check).
     "CREATE TABLE tickets ("
@@ -66,6 +67,7 @@ constexpr std::string_view kMigrations[] = {
     ");"
     "CREATE INDEX tickets_status ON tickets (status, number DESC);"
     "CREATE INDEX tickets_channel_group ON tickets (channel, group_id, number DESC);"
+    "CREATE INDEX tickets_channel_group_status ON tickets (channel, group_id, status, number DESC);"
     "CREATE INDEX tickets_assignee ON tickets (assignee, number DESC);"
     "CREATE INDEX tickets_reporter ON tickets (reporter, number DESC);"
     "CREATE TABLE ticket_events ("

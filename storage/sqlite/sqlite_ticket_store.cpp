@@ -145,11 +145,14 @@ Result<T> read(Database& db, std::string_view what, F&& fn) {
     }
 }
 
-std::string ascii_lower(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+// "%text%", with LIKE's wildcards in `text` escaped as plain characters.
+std::string like_pattern(std::string_view text) {
+    std::string out = "%";
+    for (char c : text) {
+        if (c == '%' || c == '_' || c == '\\') out += '\\';
+        out += c;
     }
+    out += '%';
     return out;
 }
 
@@ -218,13 +221,14 @@ Where filters(const tickets::TicketQuery& q) {
         w.args.emplace_back(phrase);
         w.args.emplace_back(std::move(phrase));
     } else {
-        // Too short for trigrams: scan. SQLite's lower() folds ASCII only, as the contract asks.
+        // Too short for trigrams: scan, newest first, so a common word stops at the page. LIKE
+        // folds ASCII letters only, as the contract asks; the comments are looked up per ticket.
         w.add(
-            "(instr(lower(title), ?) > 0 OR instr(lower(description), ?) > 0 OR EXISTS ("
+            "(title LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\' OR EXISTS ("
             "SELECT 1 FROM ticket_events e WHERE e.ticket = tickets.number "
-            "AND e.action = 'comment' AND instr(lower(e.note), ?) > 0))");
-        const std::string needle = ascii_lower(q.text);
-        for (int i = 0; i < 3; ++i) w.args.emplace_back(needle);
+            "AND e.action = 'comment' AND e.note LIKE ? ESCAPE '\\'))");
+        const std::string pattern = like_pattern(q.text);
+        for (int i = 0; i < 3; ++i) w.args.emplace_back(pattern);
     }
     return w;
 }

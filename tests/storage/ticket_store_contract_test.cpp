@@ -319,15 +319,13 @@ protected:
             ASSERT_TRUE(s.ok());
         }
         toner_ = toner;
-        ASSERT_TRUE(apply_and_wait(store(), update_change(toner, make_event(EventAction::Comment,
-                                                                            "需要更换墨盒 Toner")))
-                        .ok());
+        const TicketEvent comment = make_event(EventAction::Comment, "需要更换墨盒 Toner");
+        ASSERT_TRUE(apply_and_wait(store(), update_change(toner, comment)).ok());
         toner_.revision = 2;
         Ticket resolved = other;
         resolved.status = TicketStatus::Resolved;
-        ASSERT_TRUE(apply_and_wait(store(), update_change(resolved, make_event(EventAction::Resolve,
-                                                                               "重启解决了")))
-                        .ok());
+        const TicketEvent resolve = make_event(EventAction::Resolve, "重启解决了");
+        ASSERT_TRUE(apply_and_wait(store(), update_change(resolved, resolve)).ok());
     }
     std::vector<std::int64_t> search(std::string text) {
         return numbers(list_ok(store(), {.text = std::move(text)}));
