@@ -10,10 +10,10 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
-#include <variant>
 
 #include "common/clock.h"
 #include "storage/sqlite/reader_pool.h"
+#include "storage/sqlite/ticket_filters.h"
 #include "storage/sqlite/writer.h"
 
 namespace groupdesk::storage::sqlite {
@@ -53,10 +53,16 @@ constexpr const char* kSelectCommandSql =
     "SELECT ticket, reply FROM ticket_commands WHERE source_key = ?1";
 constexpr const char* kMaxNumberSql = "SELECT coalesce(max(number), 0) FROM tickets";
 
-// The trigram tokenizer indexes 3-character windows: a shorter query cannot use it.
-constexpr std::size_t kMinIndexedChars = 3;
-
 std::string word(std::string_view w) { return std::string(w); }
+
+void bind_optional_time(SQLite::Statement& s, int index,
+                        const std::optional<tickets::time_point>& time) {
+    if (time) {
+        s.bind(index, static_cast<std::int64_t>(to_unix_seconds(*time)));
+    } else {
+        s.bind(index);  // NULL
+    }
+}
 
 // Enum words and optional times as the migration stores them.
 void bind_ticket(SQLite::Statement& s, const Ticket& t) {
@@ -74,23 +80,17 @@ void bind_ticket(SQLite::Statement& s, const Ticket& t) {
     s.bindNoCopy(12, t.source_message_id);
     s.bind(13, static_cast<std::int64_t>(to_unix_seconds(t.created_at)));
     s.bind(14, static_cast<std::int64_t>(to_unix_seconds(t.updated_at)));
-    const std::optional<tickets::time_point>* optional_times[] = {&t.first_response_at,
-                                                                  &t.resolved_at, &t.closed_at};
-    int index = 15;
-    for (const auto* time : optional_times) {
-        if (time->has_value()) {
-            s.bind(index, static_cast<std::int64_t>(to_unix_seconds(**time)));
-        } else {
-            s.bind(index);  // NULL
-        }
-        ++index;
-    }
+    bind_optional_time(s, 15, t.first_response_at);
+    bind_optional_time(s, 16, t.resolved_at);
+    bind_optional_time(s, 17, t.closed_at);
     s.bind(18, t.revision);
 }
 
-// A stored word this build cannot read is a broken row, not a passing disk fault.
-template <class T>
-T parse_or_throw(std::optional<T> value, std::string_view what, const std::string& stored) {
+// An enum word; one this build cannot read is a broken row, not a passing disk fault.
+template <class Parse>
+auto parse_column(SQLite::Statement& s, int index, Parse parse, std::string_view what) {
+    const std::string stored = s.getColumn(index).getString();
+    auto value = parse(stored);
     if (!value) throw std::runtime_error("stored " + std::string(what) + " '" + stored + "'");
     return *value;
 }
@@ -107,15 +107,12 @@ Ticket read_ticket(SQLite::Statement& s) {
     t.title = s.getColumn(1).getString();
     t.description = s.getColumn(2).getString();
     t.category = s.getColumn(3).getString();
-    const std::string priority = s.getColumn(4).getString();
-    t.priority = parse_or_throw(tickets::parse_priority(priority), "priority", priority);
-    const std::string status = s.getColumn(5).getString();
-    t.status = parse_or_throw(tickets::parse_status(status), "status", status);
+    t.priority = parse_column(s, 4, tickets::parse_priority, "priority");
+    t.status = parse_column(s, 5, tickets::parse_status, "status");
     t.reporter = s.getColumn(6).getString();
     t.assignee = s.getColumn(7).getString();
     t.channel = s.getColumn(8).getString();
-    const std::string kind = s.getColumn(9).getString();
-    t.group_kind = parse_or_throw(tickets::parse_group_kind(kind), "group kind", kind);
+    t.group_kind = parse_column(s, 9, tickets::parse_group_kind, "group kind");
     t.group = s.getColumn(10).getString();
     t.source_message_id = s.getColumn(11).getString();
     t.created_at = from_unix_seconds(s.getColumn(12).getInt64());
@@ -143,94 +140,6 @@ Result<T> read(Database& db, std::string_view what, F&& fn) {
         reader->discard();
         return make_error(ErrorCode::Internal, std::string(what) + ": " + e.what());
     }
-}
-
-// "%text%", with LIKE's wildcards in `text` escaped as plain characters.
-std::string like_pattern(std::string_view text) {
-    std::string out = "%";
-    for (char c : text) {
-        if (c == '%' || c == '_' || c == '\\') out += '\\';
-        out += c;
-    }
-    out += '%';
-    return out;
-}
-
-// The WHERE clause of a list: fixed fragments joined by AND, every value bound.
-struct Where {
-    std::string sql;
-    std::vector<std::variant<std::string, std::int64_t>> args;
-
-    void add(std::string_view fragment) {
-        sql += sql.empty() ? " WHERE " : " AND ";
-        sql += fragment;
-    }
-    void bind(SQLite::Statement& s) const {
-        int index = 1;
-        for (const auto& arg : args) {
-            if (const auto* text = std::get_if<std::string>(&arg)) {
-                s.bindNoCopy(index++, *text);
-            } else {
-                s.bind(index++, std::get<std::int64_t>(arg));
-            }
-        }
-    }
-};
-
-Where filters(const tickets::TicketQuery& q) {
-    Where w;
-    if (!q.statuses.empty()) {
-        // Each status once, in a fixed order: a few SQL texts for the statement caches.
-        std::string in;
-        for (auto status : {tickets::Status::Open, tickets::Status::InProgress,
-                            tickets::Status::Resolved, tickets::Status::Closed}) {
-            if (std::find(q.statuses.begin(), q.statuses.end(), status) == q.statuses.end()) {
-                continue;
-            }
-            in += in.empty() ? "status IN (?" : ", ?";
-            w.args.emplace_back(word(to_string(status)));
-        }
-        w.add(in + ")");
-    }
-    const std::pair<const std::string*, const char*> equal[] = {{&q.channel, "channel = ?"},
-                                                                {&q.group, "group_id = ?"},
-                                                                {&q.assignee, "assignee = ?"},
-                                                                {&q.reporter, "reporter = ?"}};
-    for (const auto& [value, fragment] : equal) {
-        if (value->empty()) continue;
-        w.add(fragment);
-        w.args.emplace_back(*value);
-    }
-    if (!q.involving.empty()) {
-        w.add("(reporter = ? OR assignee = ?)");
-        w.args.emplace_back(q.involving);
-        w.args.emplace_back(q.involving);
-    }
-    if (q.text.empty()) return w;
-    if (tickets::count_chars(q.text) >= kMinIndexedChars) {
-        // One FTS5 phrase (quotes doubled): the trigrams of the query in a row, i.e. a substring.
-        std::string phrase = "\"";
-        for (char c : q.text) {
-            phrase += c;
-            if (c == '"') phrase += '"';
-        }
-        phrase += '"';
-        w.add(
-            "number IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ? "
-            "UNION SELECT ticket FROM ticket_comments_fts WHERE ticket_comments_fts MATCH ?)");
-        w.args.emplace_back(phrase);
-        w.args.emplace_back(std::move(phrase));
-    } else {
-        // Too short for trigrams: scan, newest first, so a common word stops at the page. LIKE
-        // folds ASCII letters only, as the contract asks; the comments are looked up per ticket.
-        w.add(
-            "(title LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\' OR EXISTS ("
-            "SELECT 1 FROM ticket_events e WHERE e.ticket = tickets.number "
-            "AND e.action = 'comment' AND e.note LIKE ? ESCAPE '\\'))");
-        const std::string pattern = like_pattern(q.text);
-        for (int i = 0; i < 3; ++i) w.args.emplace_back(pattern);
-    }
-    return w;
 }
 
 }  // namespace
@@ -284,10 +193,8 @@ Result<std::vector<TicketEvent>> SqliteTicketStore::events(std::int64_t number) 
             e.ticket = select.getColumn(1).getInt64();
             e.at = from_unix_seconds(select.getColumn(2).getInt64());
             e.actor = select.getColumn(3).getString();
-            const std::string role = select.getColumn(4).getString();
-            e.actor_role = parse_or_throw(tickets::parse_actor_role(role), "actor role", role);
-            const std::string action = select.getColumn(5).getString();
-            e.action = parse_or_throw(tickets::parse_event_action(action), "action", action);
+            e.actor_role = parse_column(select, 4, tickets::parse_actor_role, "actor role");
+            e.action = parse_column(select, 5, tickets::parse_event_action, "action");
             e.field = select.getColumn(6).getString();
             e.from = select.getColumn(7).getString();
             e.to = select.getColumn(8).getString();
@@ -300,8 +207,8 @@ Result<std::vector<TicketEvent>> SqliteTicketStore::events(std::int64_t number) 
 Result<tickets::TicketPage> SqliteTicketStore::list(const tickets::TicketQuery& query) {
     const auto limit =
         static_cast<std::int64_t>(std::clamp<std::size_t>(query.limit, 1, tickets::kMaxPageSize));
-    const Where where = filters(query);
-    Where page = where;
+    const TicketFilters where = ticket_filters(query);
+    TicketFilters page = where;
     if (query.after) {
         page.add("number < ?");
         page.args.emplace_back(*query.after);
@@ -368,7 +275,8 @@ Status SqliteTicketStore::apply_in(WriteContext& w, const tickets::TicketChange&
                           "ticket #" + std::to_string(t.number) + ": a change without events");
     }
     if (change.command) {
-        // First: a retried command finds its row and the change is not made twice.
+        // First: a retried command finds its row and the change is not made twice. Its time is
+        // the change's, for a later retention sweep.
         auto& insert = w.statement(kInsertCommandSql);
         insert.bindNoCopy(1, change.command->source_key);
         insert.bind(2, change.command->ticket);
