@@ -74,10 +74,10 @@ tickets::TicketChange make_change(std::int64_t number, std::mt19937& rng) {
     t.title = pick(kTitles);
     t.description = std::string(pick(kDetails)) + " " + pick(kDetails);
     t.category = "IT";
-    t.status = roll < 25   ? tickets::Status::Open
-               : roll < 40 ? tickets::Status::InProgress
-               : roll < 70 ? tickets::Status::Resolved
-                           : tickets::Status::Closed;
+    t.status = roll < 25   ? tickets::TicketStatus::Open
+               : roll < 40 ? tickets::TicketStatus::InProgress
+               : roll < 70 ? tickets::TicketStatus::Resolved
+                           : tickets::TicketStatus::Closed;
     t.reporter = "user" + std::to_string(number % 997);
     t.assignee = roll < 25 ? "" : "agent" + std::to_string(number % 7);
     t.channel = "it-support";
@@ -157,7 +157,7 @@ void run_list(benchmark::State& state, const tickets::TicketQuery& query) {
 
 tickets::TicketQuery open_of_group() {
     tickets::TicketQuery q;
-    q.statuses = {tickets::Status::Open};
+    q.statuses = {tickets::TicketStatus::Open};
     q.channel = "it-support";
     q.group = "group2";
     q.limit = 10;

@@ -36,10 +36,21 @@ struct Error {
     // What the caller may be told, when more useful than the code's fixed reason. Only ever a
     // fixed string: nothing from an exception, a path, SQLite or OpenSSL goes here.
     std::string public_reason;
+    // The input field at fault (an API body's "priority", say), when one is.
+    std::string field;
 };
 
 inline Error make_error(ErrorCode code, std::string message, int detail = 0) {
-    return Error{code, std::move(message), detail, {}};
+    return Error{code, std::move(message), detail, {}, {}};
+}
+
+// An InvalidArgument about one input field; `reason` is fixed text the caller may see.
+inline Error field_error(std::string_view field, std::string_view reason) {
+    Error error =
+        make_error(ErrorCode::InvalidArgument, std::string(field) + ": " + std::string(reason));
+    error.public_reason = std::string(reason);
+    error.field = std::string(field);
+    return error;
 }
 
 // `error` with a fixed reason the caller may see (see Error::public_reason).

@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "config/details/channel_rules.h"
+#include "config/details/people_rules.h"
 
 namespace groupdesk::config {
 namespace {
@@ -98,7 +99,9 @@ using Origins = std::map<std::string, std::string>;
 // the checks below see the values the server would use. An empty variable counts as unset.
 Origins apply_env_overrides(Json& root, const EnvLookup& env) {
     Origins origins;
-    if (!env || !root.is_object() || !root.contains("channels")) return origins;
+    if (!env || !root.is_object()) return origins;
+    details::apply_token_overrides(root, env, origins);
+    if (!root.contains("channels")) return origins;
     Json& channels = root["channels"];
     if (!channels.is_array()) return origins;
     for (std::size_t i = 0; i < channels.size(); ++i) {
@@ -169,6 +172,10 @@ public:
         return std::nullopt;
     }
 
+    void report(const std::vector<details::Problem>& problems) {
+        for (const auto& problem : problems) fail(problem.path, problem.message);
+    }
+
     Config read(const Json& root);
 
 private:
@@ -189,7 +196,9 @@ private:
 
 Config Checker::read(const Json& root) {
     Config c;
-    check_keys(root, "", {"listen", "database", "http", "callbacks", "dedup", "log", "channels"});
+    check_keys(root, "",
+               {"listen", "database", "http", "callbacks", "dedup", "log", "channels", "agents",
+                "admins", "api_tokens"});
 
     const Json* listen = section(root, "listen", {"address", "port", "threads"});
     if (auto address = string(listen, "address", "listen")) {
@@ -266,6 +275,9 @@ Config Checker::read(const Json& root) {
     }
 
     read_channels(root, c);
+    std::vector<details::Problem> problems;
+    details::read_people(root, c, problems);
+    report(problems);
     return c;
 }
 
@@ -286,9 +298,9 @@ void Checker::read_channels(const Json& root, Config& config) {
 
 // Reads the channel's fields as they are; judging them is channel_rules' job.
 Channel Checker::read_channel(const Json& obj, const std::string& path) {
-    check_keys(
-        obj, path,
-        {"name", "kind", "token", "encoding_aes_key", "receive_id", "secret", "accept_plaintext"});
+    check_keys(obj, path,
+               {"name", "kind", "token", "encoding_aes_key", "receive_id", "secret",
+                "accept_plaintext", "bot_names", "agents"});
     auto field = [&obj](const char* key) {
         details::StringField f;
         f.present = obj.contains(key);
@@ -300,7 +312,10 @@ Channel Checker::read_channel(const Json& obj, const std::string& path) {
                                         field("receive_id"), field("secret")};
     std::vector<details::Problem> problems;
     Channel channel = channels_.check(fields, path, problems);
-    for (const auto& problem : problems) fail(problem.path, problem.message);
+    report(problems);
+    problems.clear();
+    details::read_channel_people(obj, path, channel, problems);
+    report(problems);
     if (obj.contains("accept_plaintext")) {
         const Json& value = obj["accept_plaintext"];
         const std::string field = path + ".accept_plaintext";

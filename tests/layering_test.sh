@@ -14,7 +14,7 @@ check() {
             echo "layering: $file includes <${include}…> (allowed only in: $allowed)"
             failures=$((failures + 1))
         fi
-    done < <(grep -rlE "#include <${include}" common config wecom handlers storage bot tests bench fuzz \
+    done < <(grep -rlE "#include <${include}" common config wecom tickets api handlers storage bot tests bench fuzz \
                  --include='*.cpp' --include='*.h' 2>/dev/null)
 }
 
@@ -28,8 +28,14 @@ check 're2/'       '^(handlers/keyword_index\.cpp)$'
 check 'nlohmann/json\.hpp' '(\.cpp$|^tests/support/)'
 
 # No production header may include a .cpp-only library's header through the back door.
-if grep -rlE "#include <spdlog/spdlog\.h>" common config wecom handlers storage bot --include='*.h' 2>/dev/null; then
+if grep -rlE "#include <spdlog/spdlog\.h>" common config wecom tickets api handlers storage bot --include='*.h' 2>/dev/null; then
     echo "layering: a header above includes spdlog/spdlog.h (use spdlog/fwd.h)"
+    failures=$((failures + 1))
+fi
+
+# The REST API is plain request → response: the server mounts it, not the other way round.
+if grep -rlE '#include "(bot|handlers)/' api 2>/dev/null; then
+    echo "layering: a file above in api/ includes bot/ or handlers/"
     failures=$((failures + 1))
 fi
 

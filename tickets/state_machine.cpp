@@ -6,30 +6,30 @@
 namespace groupdesk::tickets {
 namespace {
 
-Status target_of(Transition transition) noexcept {
+TicketStatus target_of(Transition transition) noexcept {
     switch (transition) {
         case Transition::Start:
-            return Status::InProgress;
+            return TicketStatus::InProgress;
         case Transition::Resolve:
-            return Status::Resolved;
+            return TicketStatus::Resolved;
         case Transition::Close:
-            return Status::Closed;
+            return TicketStatus::Closed;
         case Transition::Reopen:
-            return Status::Open;
+            return TicketStatus::Open;
     }
-    return Status::Open;
+    return TicketStatus::Open;
 }
 
-bool allowed(Status from, Transition transition) noexcept {
+bool allowed(TicketStatus from, Transition transition) noexcept {
     switch (transition) {
         case Transition::Start:
-            return from == Status::Open;
+            return from == TicketStatus::Open;
         case Transition::Resolve:
-            return from == Status::Open || from == Status::InProgress;
+            return from == TicketStatus::Open || from == TicketStatus::InProgress;
         case Transition::Close:
-            return from == Status::Resolved;
+            return from == TicketStatus::Resolved;
         case Transition::Reopen:
-            return from == Status::Resolved || from == Status::Closed;
+            return from == TicketStatus::Resolved || from == TicketStatus::Closed;
     }
     return false;
 }
@@ -64,8 +64,8 @@ EventAction event_action(Transition transition) noexcept {
     return EventAction::Edit;
 }
 
-Result<Status> next_status(Status from, Transition transition) {
-    const Status to = target_of(transition);
+Result<TicketStatus> next_status(TicketStatus from, Transition transition) {
+    const TicketStatus to = target_of(transition);
     if (allowed(from, transition)) return to;
     const std::string move = std::string(to_string(from)) + " → " + std::string(to_string(to));
     Error error = make_error(ErrorCode::FailedPrecondition,

@@ -13,6 +13,6 @@ EventAction event_action(Transition transition) noexcept;
 // open → in_progress (start); open | in_progress → resolved (resolve); resolved → closed (close);
 // resolved | closed → open (reopen). Anything else is FailedPrecondition naming from and to, e.g.
 // "cannot close a ticket that is open (open → closed is not allowed)".
-[[nodiscard]] Result<Status> next_status(Status from, Transition transition);
+[[nodiscard]] Result<TicketStatus> next_status(TicketStatus from, Transition transition);
 
 }  // namespace groupdesk::tickets

@@ -10,10 +10,10 @@ namespace {
 template <class Enum, std::size_t N>
 using Names = std::array<std::pair<Enum, std::string_view>, N>;
 
-constexpr Names<Status, 4> kStatusNames{{{Status::Open, "open"},
-                                         {Status::InProgress, "in_progress"},
-                                         {Status::Resolved, "resolved"},
-                                         {Status::Closed, "closed"}}};
+constexpr Names<TicketStatus, 4> kStatusNames{{{TicketStatus::Open, "open"},
+                                               {TicketStatus::InProgress, "in_progress"},
+                                               {TicketStatus::Resolved, "resolved"},
+                                               {TicketStatus::Closed, "closed"}}};
 constexpr Names<Priority, 4> kPriorityNames{{{Priority::Low, "low"},
                                              {Priority::Normal, "normal"},
                                              {Priority::High, "high"},
@@ -71,13 +71,13 @@ std::size_t char_bytes(std::string_view text, std::size_t i) noexcept {
 
 }  // namespace
 
-std::string_view to_string(Status status) noexcept { return name_of(kStatusNames, status); }
+std::string_view to_string(TicketStatus status) noexcept { return name_of(kStatusNames, status); }
 std::string_view to_string(Priority priority) noexcept { return name_of(kPriorityNames, priority); }
 std::string_view to_string(ActorRole role) noexcept { return name_of(kRoleNames, role); }
 std::string_view to_string(GroupKind kind) noexcept { return name_of(kGroupKindNames, kind); }
 std::string_view to_string(EventAction action) noexcept { return name_of(kActionNames, action); }
 
-std::optional<Status> parse_status(std::string_view word) noexcept {
+std::optional<TicketStatus> parse_status(std::string_view word) noexcept {
     return parse(kStatusNames, word);
 }
 std::optional<Priority> parse_priority(std::string_view word) noexcept {

@@ -14,7 +14,7 @@ namespace groupdesk::tickets {
 using time_point = std::chrono::system_clock::time_point;
 
 // open → in_progress → resolved → closed; state_machine.h has the allowed moves.
-enum class Status { Open, InProgress, Resolved, Closed };
+enum class TicketStatus { Open, InProgress, Resolved, Closed };
 enum class Priority { Low, Normal, High, Urgent };
 // Who made a change: the customer (anyone who is not an agent), an agent, an admin, or GroupDesk
 // itself (timers, imports).
@@ -24,11 +24,11 @@ enum class GroupKind { Chat, User };
 
 // Lower-case words: "open", "in_progress", "resolved", "closed"; "low", "normal", "high",
 // "urgent"; "customer", "agent", "admin", "system"; "chat", "user".
-std::string_view to_string(Status status) noexcept;
+std::string_view to_string(TicketStatus status) noexcept;
 std::string_view to_string(Priority priority) noexcept;
 std::string_view to_string(ActorRole role) noexcept;
 std::string_view to_string(GroupKind kind) noexcept;
-std::optional<Status> parse_status(std::string_view word) noexcept;
+std::optional<TicketStatus> parse_status(std::string_view word) noexcept;
 std::optional<Priority> parse_priority(std::string_view word) noexcept;
 std::optional<ActorRole> parse_actor_role(std::string_view word) noexcept;
 std::optional<GroupKind> parse_group_kind(std::string_view word) noexcept;
@@ -46,7 +46,7 @@ struct Ticket {
     std::string description;
     std::string category;  // free text, ≤ kMaxCategoryChars; empty when none
     Priority priority = Priority::Normal;
-    Status status = Status::Open;
+    TicketStatus status = TicketStatus::Open;
     std::string reporter;  // user id of who opened it (or the REST token's name)
     std::string assignee;  // as written by whoever assigned it; empty when nobody
     std::string channel;   // config channel name

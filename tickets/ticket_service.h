@@ -42,7 +42,7 @@ struct NewTicket {
 // A REST PATCH or a chat command: each field that is set changes. A status change is the
 // transition that leads to it (in_progress: start, resolved: resolve, closed: close, open: reopen).
 struct TicketEdit {
-    std::optional<Status> status;
+    std::optional<TicketStatus> status;
     std::optional<std::string> assignee;  // "" unassigns
     std::optional<Priority> priority;
     std::optional<std::string> category;

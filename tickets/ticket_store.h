@@ -41,8 +41,8 @@ struct TicketChange {
 };
 
 struct TicketQuery {
-    std::vector<Status> statuses;  // any of these; empty: every status
-    std::string channel;           // each filter below applies when not empty
+    std::vector<TicketStatus> statuses;  // any of these; empty: every status
+    std::string channel;                 // each filter below applies when not empty
     std::string group;
     std::string assignee;
     std::string reporter;
@@ -63,7 +63,7 @@ struct TicketPage {
     std::optional<std::size_t> total;  // with_total only
 };
 
-using ApplyDone = std::function<void(Status)>;
+using ApplyDone = std::function<void(Status)>;  // groupdesk::Status, not TicketStatus
 
 // Implementers: reads may run on any thread at once; apply() is called from any thread and
 // reports through `done` exactly once, on any thread, when the change is durable (or failed).

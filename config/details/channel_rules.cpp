@@ -26,12 +26,15 @@ bool valid_name(std::string_view s) {
                        [](char c) { return is_lower_or_digit(c) || c == '_' || c == '-'; });
 }
 
-// Upper case, '-' → '_': "corp-app" → "CORP_APP".
+}  // namespace
+
 std::string env_part(std::string_view s) {
     std::string out;
     for (char c : s) out += c == '-' ? '_' : (c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c);
     return out;
 }
+
+namespace {
 
 // "corp-app" → "GROUPDESK_CORP_APP_"
 std::string env_prefix(std::string_view name) { return kEnvPrefix + env_part(name) + "_"; }
@@ -136,12 +139,15 @@ Channel ChannelChecker::check(const ChannelFields& fields, const std::string& pa
     return channel;
 }
 
+std::string env_variable(const std::string& name, std::string_view field) {
+    return valid_name(name) ? env_prefix(name) + env_part(field) : std::string();
+}
+
 std::vector<EnvOverride> env_overrides(const std::string& name, const EnvLookup& env) {
     std::vector<EnvOverride> overrides;
     if (!env || !valid_name(name)) return overrides;
-    const std::string prefix = env_prefix(name);
-    for (const char* field : {"token", "encoding_aes_key", "secret"}) {
-        const std::string variable = prefix + env_part(field);
+    for (const char* field : kEnvFields) {
+        const std::string variable = env_variable(name, field);
         std::optional<std::string> value = env(variable);
         if (!value || value->empty()) continue;
         overrides.push_back(EnvOverride{field, variable, std::move(*value)});

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/config.h"
@@ -57,6 +58,16 @@ struct EnvOverride {
     std::string variable;  // "GROUPDESK_CORP_APP_TOKEN"
     std::string value;
 };
+
+// Upper case, '-' → '_': "corp-app" → "CORP_APP"; the part of a variable name a name gives.
+std::string env_part(std::string_view s);
+
+// The secret fields a channel may take from the environment, in the order they are read.
+inline constexpr const char* kEnvFields[] = {"token", "encoding_aes_key", "secret"};
+
+// The variable that overrides `field` of the channel called `name` ("corp-app", "token" →
+// "GROUPDESK_CORP_APP_TOKEN"); "" when the name is not valid.
+std::string env_variable(const std::string& name, std::string_view field);
 
 // The overrides `env` holds for the channel called `name`, in field order; none when the name is
 // not valid. An empty variable counts as unset.

@@ -5,7 +5,6 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <exception>
 #include <stdexcept>
 #include <string>
@@ -258,11 +257,7 @@ Result<std::optional<tickets::CommandRecord>> SqliteTicketStore::find_command(
         });
 }
 
-void SqliteTicketStore::apply(tickets::TicketChange /*change*/, tickets::ApplyDone /*done*/) {
-    std::abort();  // see the header: no caller can be told the outcome
-}
-
-void SqliteTicketStore::apply(tickets::TicketChange change, DurableDone done) {
+void SqliteTicketStore::apply(tickets::TicketChange change, tickets::ApplyDone done) {
     db_.writer().submit(
         [this, change = std::move(change)](WriteContext& w) { return apply_in(w, change); },
         std::move(done));

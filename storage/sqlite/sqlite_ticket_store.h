@@ -4,7 +4,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -40,14 +39,7 @@ public:
     Result<std::optional<tickets::CommandRecord>> find_command(
         std::string_view source_key) override;
 
-    // What tickets::ApplyDone was meant to be: the outcome of the change.
-    using DurableDone = std::function<void(::groupdesk::Status)>;
     // One job on the writer; `done` runs on the writer thread after the commit.
-    void apply(tickets::TicketChange change, DurableDone done);
-    // TicketStore::apply as declared: ApplyDone takes tickets::Status (unqualified `Status`
-    // inside namespace tickets names the ticket's enum), which cannot carry the outcome the
-    // contract asks for. Aborts rather than report a failed change as done; use the overload
-    // above until ticket_store.h declares std::function<void(::groupdesk::Status)>.
     void apply(tickets::TicketChange change, tickets::ApplyDone done) override;
 
     // What apply() does, inside a job the caller runs: for a job that writes a change together

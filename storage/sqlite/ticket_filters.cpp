@@ -47,8 +47,8 @@ TicketFilters ticket_filters(const tickets::TicketQuery& q) {
     if (!q.statuses.empty()) {
         // Each status once, in a fixed order: a few SQL texts for the statement caches.
         std::string in;
-        for (auto status : {tickets::Status::Open, tickets::Status::InProgress,
-                            tickets::Status::Resolved, tickets::Status::Closed}) {
+        for (auto status : {tickets::TicketStatus::Open, tickets::TicketStatus::InProgress,
+                            tickets::TicketStatus::Resolved, tickets::TicketStatus::Closed}) {
             if (std::find(q.statuses.begin(), q.statuses.end(), status) == q.statuses.end()) {
                 continue;
             }

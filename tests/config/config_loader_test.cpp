@@ -57,6 +57,11 @@ void expect_example(const LoadResult& result, const std::string& source) {
     EXPECT_EQ(c.http.idle_timeout, std::chrono::seconds(60));
     EXPECT_EQ(c.dedup.retention, std::chrono::hours(72));
     EXPECT_EQ(c.log.level, "info");
+    EXPECT_THAT(c.agents, ElementsAre("zhangsan", "lisi"));
+    EXPECT_THAT(c.admins, ElementsAre("wangwu"));
+    ASSERT_EQ(c.api_tokens.size(), 1u);
+    EXPECT_EQ(c.api_tokens[0].name, "ops-console");
+    EXPECT_EQ(c.api_tokens[0].role, ApiToken::Role::Admin);
     ASSERT_EQ(c.channels.size(), 3u);
 
     const Channel* wecom = c.find_channel("corp-app");

@@ -5,21 +5,17 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <functional>
 #include <future>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "storage/sqlite/sqlite_ticket_store.h"
 #include "tests/storage/store_test_support.h"
-#include "tests/support/memory_ticket_store.h"
 #include "tickets/ticket_store.h"
 
 namespace groupdesk::storage::sqlite::ticket_test {
 
-// Not `using namespace tickets`: its Status (the ticket's) would hide groupdesk::Status.
 using store_test::at;
 using tickets::ActorRole;
 using tickets::CommandRecord;
@@ -32,23 +28,8 @@ using tickets::TicketChange;
 using tickets::TicketEvent;
 using tickets::TicketPage;
 using tickets::TicketQuery;
+using tickets::TicketStatus;
 using tickets::TicketStore;
-using TicketStatus = tickets::Status;
-
-// The stores' apply with the outcome: TicketStore::apply's ApplyDone takes tickets::Status by
-// mistake (see SqliteTicketStore::apply). Once it takes groupdesk::Status this becomes
-// store.apply(...) and the casts go.
-inline void apply_with_outcome(TicketStore& store, TicketChange change,
-                               std::function<void(Status)> done) {
-    if (auto* sqlite = dynamic_cast<SqliteTicketStore*>(&store)) {
-        sqlite->apply(std::move(change), std::move(done));
-    } else if (auto* memory = dynamic_cast<test::MemoryTicketStore*>(&store)) {
-        memory->apply(std::move(change), std::move(done));
-    } else {
-        ADD_FAILURE() << "unknown TicketStore backend";
-        done(make_error(ErrorCode::Internal, "unknown backend"));
-    }
-}
 
 inline Ticket make_ticket(std::int64_t number, std::string title = "打印机卡纸 Printer jam") {
     Ticket t;
@@ -102,8 +83,7 @@ inline TicketChange update_change(Ticket t, TicketEvent event) {
 inline Status apply_and_wait(TicketStore& store, TicketChange change) {
     std::promise<Status> promise;
     auto result = promise.get_future();
-    apply_with_outcome(store, std::move(change),
-                       [&promise](Status s) { promise.set_value(std::move(s)); });
+    store.apply(std::move(change), [&promise](Status s) { promise.set_value(std::move(s)); });
     return result.get();
 }
 
@@ -113,8 +93,8 @@ inline std::vector<Status> apply_all(TicketStore& store, std::vector<TicketChang
     std::vector<std::future<Status>> futures;
     for (auto& p : promises) futures.push_back(p.get_future());
     for (std::size_t i = 0; i < changes.size(); ++i) {
-        apply_with_outcome(store, std::move(changes[i]),
-                           [&promise = promises[i]](Status s) { promise.set_value(std::move(s)); });
+        store.apply(std::move(changes[i]),
+                    [&promise = promises[i]](Status s) { promise.set_value(std::move(s)); });
     }
     std::vector<Status> statuses;
     for (auto& f : futures) statuses.push_back(f.get());

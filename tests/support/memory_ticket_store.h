@@ -4,8 +4,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <cstdlib>
-#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -71,20 +69,13 @@ public:
         return std::optional<tickets::CommandRecord>{it->second};
     }
 
-    // The callback tickets::ApplyDone was meant to be (see SqliteTicketStore::apply).
-    using DurableDone = std::function<void(Status)>;
-    void apply(tickets::TicketChange change, DurableDone done) {
+    void apply(tickets::TicketChange change, tickets::ApplyDone done) override {
         Status status;
         {
             std::lock_guard lock(mutex_);
             status = apply_locked(std::move(change));
         }
         done(std::move(status));
-    }
-
-    // ApplyDone takes tickets::Status, which cannot carry the outcome: aborts, like SQLite's.
-    void apply(tickets::TicketChange /*change*/, tickets::ApplyDone /*done*/) override {
-        std::abort();
     }
 
 private:

@@ -1,0 +1,312 @@
+// The ticket REST API: authenticate, match the route, read the input, call TicketService, answer
+// JSON; one log line per request.
+#include "api/tickets_api.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "api/details/json_views.h"
+#include "common/http_status.h"
+#include "common/log_text.h"
+#include "common/query_string.h"
+
+namespace groupdesk::api {
+namespace {
+
+using tickets::Actor;
+using tickets::ActorRole;
+
+// In the order of routes(); dispatch() switches on it.
+enum class RouteId { List, Create, Get, Edit, Comment };
+
+HttpResponse json_response(int status, std::string body) {
+    HttpResponse r;
+    r.status = status;
+    r.content_type = "application/json";
+    r.body = std::move(body);
+    r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    r.headers.emplace_back("Cache-Control", "no-store");  // tickets are not for shared caches
+    return r;
+}
+
+HttpResponse error_response(int status, std::string_view code, std::string_view message,
+                            std::string_view field = {}) {
+    return json_response(status, details::error_body(code, message, field));
+}
+
+HttpResponse error_response(const Error& error) {
+    int status = http_status_for(error.code);
+    if (error.code == ErrorCode::Unauthenticated) status = 401;
+    return error_response(status, to_string(error.code), public_reason(error), error.field);
+}
+
+Error invalid(std::string_view field, const std::string& reason) {
+    return field.empty()
+               ? with_public_reason(make_error(ErrorCode::InvalidArgument, reason), reason)
+               : field_error(field, reason);
+}
+
+// A ticket number in a path: 1..18 digits, not 0.
+std::optional<std::int64_t> parse_number(std::string_view text) {
+    if (text.empty() || text.size() > 18 ||
+        !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return std::nullopt;
+    }
+    std::int64_t n = 0;
+    std::from_chars(text.data(), text.data() + text.size(), n);
+    return n > 0 ? std::optional(n) : std::nullopt;
+}
+
+// Does `path` fit `pattern`, a route template? `number` gets the {number} segment.
+bool fits(std::string_view pattern, std::string_view path, std::int64_t& number) {
+    while (!pattern.empty() || !path.empty()) {
+        const auto p_end = pattern.find('/', 1);
+        const auto s_end = path.find('/', 1);
+        const std::string_view p = pattern.substr(0, p_end);
+        const std::string_view s = path.substr(0, s_end);
+        if (p == "/{number}") {
+            const auto n = s.size() > 1 ? parse_number(s.substr(1)) : std::nullopt;
+            if (!n) return false;
+            number = *n;
+        } else if (p != s) {
+            return false;
+        }
+        pattern.remove_prefix(p.size());
+        path.remove_prefix(s.size());
+    }
+    return true;
+}
+
+// "application/json", any parameters ("; charset=utf-8") and case aside.
+bool is_json(std::string_view content_type) {
+    content_type = content_type.substr(0, content_type.find(';'));
+    while (!content_type.empty() && content_type.back() == ' ') content_type.remove_suffix(1);
+    std::string lower(content_type);
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; });
+    return lower == "application/json";
+}
+
+// The cursor is opaque to clients: base64url of "after:<number>", so that its form may change.
+constexpr std::string_view kAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+std::string encode_cursor(std::int64_t after) {
+    const std::string text = "after:" + std::to_string(after);
+    std::string out;
+    unsigned bits = 0;
+    int count = 0;
+    for (const unsigned char c : text) {
+        bits = (bits << 8) | c;
+        count += 8;
+        while (count >= 6) out += kAlphabet[(bits >> (count -= 6)) & 0x3f];
+    }
+    if (count > 0) out += kAlphabet[(bits << (6 - count)) & 0x3f];
+    return out;
+}
+
+std::optional<std::int64_t> decode_cursor(std::string_view cursor) {
+    std::string text;
+    unsigned bits = 0;
+    int count = 0;
+    for (const char c : cursor) {
+        const auto at = kAlphabet.find(c);
+        if (at == std::string_view::npos) return std::nullopt;
+        bits = (bits << 6) | unsigned(at);
+        count += 6;
+        if (count >= 8) text += char((bits >> (count -= 8)) & 0xff);
+    }
+    if (!std::string_view(text).starts_with("after:")) return std::nullopt;
+    const auto n = parse_number(std::string_view(text).substr(6));
+    // Only the one spelling encode_cursor() writes is accepted.
+    if (!n || encode_cursor(*n) != cursor) return std::nullopt;
+    return n;
+}
+
+Result<tickets::TicketQuery> parse_list_query(std::string_view query_text) {
+    static constexpr std::string_view kKnown[] = {"status",   "group", "channel", "assignee",
+                                                  "reporter", "q",     "limit",   "cursor"};
+    auto params = QueryParams::parse(query_text);
+    if (!params.ok()) return invalid("", "the query string is malformed");
+    // Unknown parameters are refused, so that a misspelt filter does not silently list everything.
+    std::string_view rest = query_text;
+    while (!rest.empty()) {
+        const std::string_view pair = rest.substr(0, rest.find('&'));
+        rest.remove_prefix(std::min(rest.size(), pair.size() + 1));
+        const auto name = percent_decode(pair.substr(0, pair.find('=')));
+        if (!name || (!name->empty() &&
+                      std::find(std::begin(kKnown), std::end(kKnown), *name) == std::end(kKnown))) {
+            return invalid(name ? *name : "", "is not a known query parameter");
+        }
+    }
+    tickets::TicketQuery query;
+    auto text = [&](std::string_view name) { return std::string(params->get(name).value_or("")); };
+    query.group = text("group");
+    query.channel = text("channel");
+    query.assignee = text("assignee");
+    query.reporter = text("reporter");
+    query.text = text("q");
+    if (auto status = params->get("status"); status && !status->empty()) {
+        std::string_view list = *status;
+        while (true) {
+            const std::string_view word = list.substr(0, list.find(','));
+            const auto parsed = tickets::parse_status(word);
+            if (!parsed) {
+                return invalid("status",
+                               "status must be a comma-separated list of open, in_progress, "
+                               "resolved, closed");
+            }
+            query.statuses.push_back(*parsed);
+            if (word.size() == list.size()) break;
+            list.remove_prefix(word.size() + 1);
+        }
+    }
+    if (auto limit = params->get("limit")) {
+        const auto n = parse_number(*limit);
+        if (!n || *n > std::int64_t(tickets::kMaxPageSize)) {
+            return invalid("limit", "limit must be an integer from 1 to 100");
+        }
+        query.limit = std::size_t(*n);
+    }
+    if (auto cursor = params->get("cursor")) {
+        query.after = decode_cursor(*cursor);
+        if (!query.after) return invalid("cursor", "cursor is not one this API returned");
+    }
+    return query;
+}
+
+}  // namespace
+
+const std::vector<Route>& TicketsApi::routes() {
+    static const std::vector<Route> kRoutes = {
+        {"GET", "/api/v1/tickets"},
+        {"POST", "/api/v1/tickets"},
+        {"GET", "/api/v1/tickets/{number}"},
+        {"PATCH", "/api/v1/tickets/{number}"},
+        {"POST", "/api/v1/tickets/{number}/comments"},
+    };
+    return kRoutes;
+}
+
+TicketsApi::TicketsApi(tickets::TicketService& service, const Clock& clock,
+                       std::vector<config::ApiToken> tokens)
+    : service_(service), clock_(clock), auth_(std::move(tokens)) {}
+
+HttpResponse TicketsApi::handle(const HttpRequest& request) {
+    const auto started = std::chrono::steady_clock::now();
+    const config::ApiToken* token = auth_.authenticate(request.header("Authorization"));
+    HttpResponse response;
+    try {
+        if (token == nullptr) {
+            response = error_response(401, "unauthenticated", "a valid bearer token is required");
+            response.headers.emplace_back("WWW-Authenticate", "Bearer");
+        } else {
+            response = dispatch(request, *token);
+        }
+    } catch (const std::exception& e) {
+        // A bug or an allocation failure: the caller gets no detail, the log gets the text.
+        spdlog::error("api: {} {}: {}", log_text(request.method), log_text(request.path()),
+                      log_text(e.what()));
+        response = error_response(500, "internal", "internal error");
+    }
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+    spdlog::info("api {} {} {} {}ms token={}", log_text(request.method, 16),
+                 log_text(request.path()), response.status, ms,
+                 token == nullptr ? std::string_view("-") : std::string_view(token->name));
+    return response;
+}
+
+HttpResponse TicketsApi::dispatch(const HttpRequest& request, const config::ApiToken& token) {
+    // Match the route; collect the methods the path takes for a 405.
+    std::optional<RouteId> route;
+    std::int64_t number = 0;
+    std::string allow;
+    for (std::size_t i = 0; i < routes().size(); ++i) {
+        std::int64_t n = 0;
+        if (!fits(routes()[i].path, request.path(), n)) continue;
+        if (routes()[i].method == request.method) {
+            route = RouteId(i);
+            number = n;
+        }
+        allow += (allow.empty() ? "" : ", ") + std::string(routes()[i].method);
+    }
+    if (allow.empty()) return error_response(404, "not_found", "no such resource");
+    if (!route) {
+        HttpResponse r = error_response(405, "method_not_allowed", "method not allowed");
+        r.headers.emplace_back("Allow", allow);
+        return r;
+    }
+    const bool has_body =
+        *route == RouteId::Create || *route == RouteId::Edit || *route == RouteId::Comment;
+    if (has_body && request.body.size() > kMaxApiBodyBytes) {
+        return error_response(413, "payload_too_large", "the body is larger than 64 KiB");
+    }
+    if (has_body && !is_json(request.header("Content-Type"))) {
+        return error_response(415, "unsupported_media_type", "the body must be application/json");
+    }
+
+    const Actor actor{token.name, token.role == config::ApiToken::Role::Admin ? ActorRole::Admin
+                                                                              : ActorRole::Agent};
+    const auto now = clock_.now();
+    switch (*route) {
+        case RouteId::List: {
+            auto query = parse_list_query(request.query());
+            if (!query.ok()) return error_response(query.error());
+            auto page = service_.list(std::move(query).value(), actor, nullptr);
+            if (!page.ok()) return error_response(page.error());
+            std::optional<std::string> cursor;
+            if (page->next_after) cursor = encode_cursor(*page->next_after);
+            return json_response(200, details::list_body(page->tickets, cursor));
+        }
+        case RouteId::Create: {
+            auto body = details::parse_create(request.body);
+            if (!body.ok()) return error_response(body.error());
+            auto ticket = service_.create(std::move(body->ticket), actor, body->where, now);
+            if (!ticket.ok()) return error_response(ticket.error());
+            HttpResponse r = json_response(201, details::ticket_body(*ticket));
+            r.headers.emplace_back("Location", "/api/v1/tickets/" + std::to_string(ticket->number));
+            return r;
+        }
+        case RouteId::Get: {
+            auto ticket = service_.get(number, actor, nullptr);
+            if (!ticket.ok()) return error_response(ticket.error());
+            auto events = service_.history(number, actor, nullptr);
+            if (!events.ok()) return error_response(events.error());
+            return json_response(200, details::ticket_body(*ticket, &*events));
+        }
+        case RouteId::Edit: {
+            auto edit = details::parse_edit(request.body);
+            if (!edit.ok()) return error_response(edit.error());
+            auto ticket = service_.edit(number, *edit, actor, now);
+            if (!ticket.ok()) return error_response(ticket.error());
+            return json_response(200, details::ticket_body(*ticket));
+        }
+        case RouteId::Comment: {
+            auto text = details::parse_comment(request.body);
+            if (!text.ok()) return error_response(text.error());
+            auto ticket = service_.comment(number, *text, actor, now);
+            if (!ticket.ok()) return error_response(ticket.error());
+            // The store numbers the event: read it back, the newest comment by this token.
+            auto events = service_.history(number, actor, nullptr);
+            if (!events.ok()) return error_response(events.error());
+            const auto it = std::find_if(events->rbegin(), events->rend(), [&](const auto& e) {
+                return e.action == tickets::EventAction::Comment && e.actor == actor.id;
+            });
+            if (it == events->rend()) {
+                return error_response(make_error(ErrorCode::Unavailable, "comment not read back"));
+            }
+            return json_response(201, details::event_body(*it));
+        }
+    }
+    return error_response(404, "not_found", "no such resource");
+}
+
+}  // namespace groupdesk::api

@@ -1,0 +1,48 @@
+// TicketsApi: the ticket REST API under /api/v1 — bearer auth, routing, JSON in and out — as a
+// plain request → response function over TicketService. The server mounts it; it knows no HTTP
+// transport.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "api/auth.h"
+#include "common/clock.h"
+#include "common/http_types.h"
+#include "config/config.h"
+#include "tickets/ticket_service.h"
+
+namespace groupdesk::api {
+
+// One (method, path) the API serves; `path` is a template: "/api/v1/tickets/{number}".
+struct Route {
+    std::string_view method;
+    std::string_view path;
+};
+
+// Where the server mounts the API; every path under it is answered here (404 when unknown).
+inline constexpr std::string_view kApiPrefix = "/api/v1/";
+// A ticket's fields are far smaller; larger bodies are refused before they are parsed.
+inline constexpr std::size_t kMaxApiBodyBytes = std::size_t{64} * 1024;
+
+class TicketsApi {
+public:
+    TicketsApi(tickets::TicketService& service, const Clock& clock,
+               std::vector<config::ApiToken> tokens);
+
+    // Synchronous: it waits for the store (the caller runs it on a worker thread). Never throws;
+    // bad input is a 4xx, never a 5xx.
+    HttpResponse handle(const HttpRequest& request);
+
+    static const std::vector<Route>& routes();
+
+private:
+    HttpResponse dispatch(const HttpRequest& request, const config::ApiToken& token);
+
+    tickets::TicketService& service_;
+    const Clock& clock_;
+    BearerAuth auth_;
+};
+
+}  // namespace groupdesk::api
