@@ -19,7 +19,7 @@ class WriteContext;
 
 // Times are kept to the second (unix seconds). TicketQuery::text: 3+ characters use the FTS5
 // trigram index; shorter ones (trigrams need three) scan with LIKE over title, description and
-// comment notes, newest first: quick when the page fills early, a full scan (~90 ms on 100,000
+// comment notes, newest first: quick when the page fills early, a full scan (~0.1 s on 100,000
 // tickets) for a rare word or a total.
 class SqliteTicketStore final : public tickets::TicketStore {
 public:
