@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "api/tickets_api.h"
 #include "bot/callback_endpoint.h"
 #include "bot/deadline_timer.h"
 #include "bot/endpoints.h"
@@ -17,7 +18,6 @@
 #include "bot/router.h"
 #include "bot/work_queue.h"
 #include "common/periodic_worker.h"
-#include "api/tickets_api.h"
 #include "handlers/command_handler.h"
 #include "handlers/dedup.h"
 #include "handlers/help_handler.h"
@@ -132,8 +132,7 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     impl->pipeline.add(std::make_unique<handlers::DedupHandler>(*impl->dedup_store));
     // 2. commands: "@assistant 工单 …", "解决 #12": a ticket command is answered here; any other
     //    message passes on.
-    impl->pipeline.add(
-        std::make_unique<handlers::CommandHandler>(*impl->tickets, *impl->roles));
+    impl->pipeline.add(std::make_unique<handlers::CommandHandler>(*impl->tickets, *impl->roles));
     // 3. help: welcome events and "help"; last, so that what answers real requests goes first.
     impl->pipeline.add(std::make_unique<handlers::HelpHandler>(handlers::default_help_texts()));
 
@@ -178,9 +177,9 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     // The REST API waits on the disk (reads, commits): on the workers, never the I/O threads.
     impl->api = std::make_unique<api::TicketsApi>(*impl->tickets, clock, cfg.api_tokens);
     auto* rest = impl->api.get();
-    impl->router->mount(std::string(kApiPrefix),
-                        on_workers([rest](const HttpRequest& r) { return rest->handle(r); },
-                                   *impl->workers));
+    impl->router->mount(
+        std::string(kApiPrefix),
+        on_workers([rest](const HttpRequest& r) { return rest->handle(r); }, *impl->workers));
 
     HttpServerOptions options{cfg.listen.address, cfg.listen.port,
                               cfg.listen.threads != 0

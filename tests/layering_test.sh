@@ -22,7 +22,7 @@ check 'boost/'     '^(bot/http_server\.cpp|bot/details/http_session\.(h|cpp)|tes
 check 'openssl/'   '^(wecom/crypto\.cpp)$'
 check 'tinyxml2'   '^(wecom/xml_codec\.cpp)$'
 check 'curl/'      '^(wecom/curl_http_client\.cpp)$'
-check 'SQLiteCpp/' '^(storage/sqlite/[^/]+\.cpp|tests/storage/)'
+check 'SQLiteCpp/' '^(storage/sqlite/[^/]+\.cpp|tests/storage/|tests/integration/)'
 check 're2/'       '^(handlers/keyword_index\.cpp)$'
 # nlohmann: only in .cpp files (headers get json_fwd.hpp at most), and in test support.
 check 'nlohmann/json\.hpp' '(\.cpp$|^tests/support/)'

@@ -1,4 +1,4 @@
-// The API tests' fixture: a TicketsApi over the real TicketService and a fake store, an admin
+// The API tests' fixture: a TicketsApi over the real TicketService and an observed in-memory store, an admin
 // and an agent token, and a quiet log.
 #pragma once
 
@@ -15,7 +15,7 @@
 #include <utility>
 
 #include "api/tickets_api.h"
-#include "tests/api/fake_ticket_store.h"
+#include "tests/support/observed_ticket_store.h"
 #include "tests/support/fake_clock.h"
 
 namespace groupdesk::api::test {
@@ -43,7 +43,7 @@ protected:
     void TearDown() override { spdlog::set_default_logger(previous_logger_); }
     std::shared_ptr<spdlog::logger> previous_logger_;
 
-    ::groupdesk::test::FakeTicketStore store;
+    ::groupdesk::test::ObservedTicketStore store;
     tickets::TicketService service{store};
     ::groupdesk::test::FakeClock clock{from_unix_seconds(1798765432)};  // 2027-01-01T01:03:52Z
     TicketsApi api{service,

@@ -43,9 +43,26 @@ TEST_F(ServerTest, WeComHelpGetsAnEncryptedTextReply) {
     EXPECT_EQ(between(reply, "<Content><![CDATA[", "]]>"), kHelp);
 }
 
-TEST_F(ServerTest, WeComMessageNobodyAnswersGetsAnEmptyBody) {
-    const auto& v = vector_by_id("wecom-text-chinese");
+TEST_F(ServerTest, WeComTicketCommandIsConfirmed) {
+    const auto& v = vector_by_id("wecom-text-chinese");  // "工单 打印机无法连接，请尽快处理！"
     auto response = post(http_target("corp-app", v), v.at("http").at("body"));
+    ASSERT_EQ(response.status, 200);
+    const std::string reply = open_reply(channel("corp-app"), response.body);
+    EXPECT_NE(between(reply, "<Content><![CDATA[", "]]>")
+                  .find("已创建工单 #1：打印机无法连接，请尽快处理！"),
+              std::string::npos)
+        << reply;
+}
+
+TEST_F(ServerTest, WeComMessageNobodyAnswersGetsAnEmptyBody) {
+    auto request = encrypted_callback(
+        channel("corp-app"),
+        "<xml><ToUserName><![CDATA[ww3f8a2b1c4d5e6f70]]></ToUserName><FromUserName><![CDATA["
+        "zhangsan]]></FromUserName><CreateTime>1767225602</CreateTime><MsgType><![CDATA[text]]>"
+        "</MsgType><Content><![CDATA[谢谢]]></Content><MsgId>7300000000000000099</MsgId>"
+        "<AgentID>1000002</AgentID></xml>",
+        "1767225602", "3948571620");
+    auto response = post(request.target, request.body);
     EXPECT_EQ(response.status, 200);
     EXPECT_EQ(response.body, "");
 }
@@ -91,11 +108,15 @@ TEST_F(ServerTest, OfficialAccountPlaintextModeRepliesInPlaintext) {
 }
 
 TEST_F(ServerTest, AiBotGroupMessageAndEnterChat) {
-    const auto& group = vector_by_id("aibot-text-group");  // a ticket request: nobody answers yet
-    auto silent =
+    const auto& group = vector_by_id("aibot-text-group");  // "@assistant 工单 打印机无法连接"
+    auto created =
         post(http_target("group-bot", group), group.at("http").at("body"), "application/json");
-    EXPECT_EQ(silent.status, 200);
-    EXPECT_EQ(silent.body, "");
+    ASSERT_EQ(created.status, 200);
+    auto confirmation = nlohmann::json::parse(open_reply(channel("group-bot"), created.body));
+    EXPECT_EQ(confirmation.at("msgtype"), "stream");
+    EXPECT_NE(confirmation.at("stream").at("content").get<std::string>().find(
+                  "已创建工单 #1：打印机无法连接"),
+              std::string::npos);
 
     const auto& enter = vector_by_id("aibot-event-enter-chat");
     auto welcome =

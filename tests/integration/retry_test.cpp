@@ -50,11 +50,15 @@ TEST_F(RetryTest, RetryAfterARestartStillComesFromTheRecord) {
 }
 
 TEST_F(RetryTest, SilentAnswersAreRecordedToo) {
-    const auto& v = vector_by_id("wecom-text-chinese");
-    const std::string target =
-        "/callback/corp-app?" + v.at("http").at("query_string").get<std::string>();
-    EXPECT_EQ(post(target, v.at("http").at("body")).body, "");
-    EXPECT_EQ(post(target, v.at("http").at("body")).body, "");
+    auto thanks = encrypted_callback(
+        channel("corp-app"),
+        "<xml><ToUserName><![CDATA[ww3f8a2b1c4d5e6f70]]></ToUserName><FromUserName><![CDATA["
+        "zhangsan]]></FromUserName><CreateTime>1767225602</CreateTime><MsgType><![CDATA[text]]>"
+        "</MsgType><Content><![CDATA[谢谢]]></Content><MsgId>7300000000000000098</MsgId>"
+        "<AgentID>1000002</AgentID></xml>",
+        "1767225602", "3948571620");
+    EXPECT_EQ(post(thanks.target, thanks.body).body, "");
+    EXPECT_EQ(post(thanks.target, thanks.body).body, "");
     EXPECT_EQ(metric(kHits), 1);
 }
 

@@ -62,8 +62,9 @@ protected:
     std::string wecom_app(const std::string& text, const std::string& user) {
         const std::string xml =
             "<xml><ToUserName><![CDATA[ww3f8a2b1c4d5e6f70]]></ToUserName><FromUserName><![CDATA[" +
-            user + "]]></FromUserName><CreateTime>1767225601</CreateTime><MsgType><![CDATA[text]]>"
-                   "</MsgType><Content><![CDATA[" +
+            user +
+            "]]></FromUserName><CreateTime>1767225601</CreateTime><MsgType><![CDATA[text]]>"
+            "</MsgType><Content><![CDATA[" +
             text + "]]></Content><MsgId>" + std::to_string(7400000000000000000 + ++sequence_) +
             "</MsgId><AgentID>1000002</AgentID></xml>";
         return answer(encrypted_callback(channel("corp-app"), xml, kTimestamp, "11"), "corp-app");
@@ -88,7 +89,8 @@ bool has(const std::string& text, const std::string& part) {
 }
 
 TEST_F(TicketsTest, AGroupMentionCreatesATicketWithItsFields) {
-    const auto reply = in_group("@助手\u2005工单 打印机无法连接\n优先级：高\n分类：IT\n描述：三楼那台");
+    const auto reply =
+        in_group("@助手\u2005工单 打印机无法连接\n优先级：高\n分类：IT\n描述：三楼那台");
     EXPECT_TRUE(has(reply, "已创建工单 #1：打印机无法连接")) << reply;
     EXPECT_TRUE(has(reply, "优先级：高")) << reply;
     EXPECT_TRUE(has(reply, "分类：IT")) << reply;
@@ -106,8 +108,7 @@ TEST_F(TicketsTest, EnglishOneLineWithInlineFields) {
 TEST_F(TicketsTest, AQuotedCustomerMessageBecomesTheTicket) {
     const json quote = {{"msgtype", "text"},
                         {"text", {{"content", "打印机一直卡纸\n换了纸也不行"}}}};
-    const auto reply =
-        answer(bot_request("@助手 工单", "zhangsan", kChatA, quote), "group-bot");
+    const auto reply = answer(bot_request("@助手 工单", "zhangsan", kChatA, quote), "group-bot");
     EXPECT_TRUE(has(reply, "已创建工单 #1：打印机一直卡纸")) << reply;
     EXPECT_TRUE(has(in_group("@助手 查询 #1"), "换了纸也不行"));
 }
@@ -187,8 +188,9 @@ TEST_F(TicketsTest, ARetriedCreateMakesOneTicket) {
 TEST_F(TicketsTest, ARetryAfterTheTicketButNotItsDedupRecordWasDurableMakesNoSecondTicket) {
     {
         SQLite::Database db(config_.database, SQLite::OPEN_READWRITE, 5000);
-        db.exec("CREATE TRIGGER lose_dedup BEFORE INSERT ON dedup "
-                "BEGIN SELECT RAISE(ABORT, 'the process died here'); END");
+        db.exec(
+            "CREATE TRIGGER lose_dedup BEFORE INSERT ON dedup "
+            "BEGIN SELECT RAISE(ABORT, 'the process died here'); END");
     }
     const auto request = bot_request("@助手 工单 打印机无法连接", "wangwu", kChatA);
     EXPECT_EQ(answer(request, "group-bot"), "");

@@ -15,7 +15,7 @@ using T = Transition;
 
 TEST(StateMachineTest, EveryPairAsTheTableSays) {
     const std::map<std::pair<S, T>, S> allowed = {
-        {{S::Open, T::Start}, S::InProgress},      {{S::Open, T::Resolve}, S::Resolved},
+        {{S::Open, T::Start}, S::InProgress},       {{S::Open, T::Resolve}, S::Resolved},
         {{S::InProgress, T::Resolve}, S::Resolved}, {{S::Resolved, T::Close}, S::Closed},
         {{S::Resolved, T::Reopen}, S::Open},        {{S::Closed, T::Reopen}, S::Open},
     };

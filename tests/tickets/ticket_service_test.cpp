@@ -4,9 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-
 #include "tests/support/memory_ticket_store.h"
+#include "tests/support/observed_ticket_store.h"
 
 namespace groupdesk::tickets {
 namespace {
@@ -224,34 +223,21 @@ TEST_F(TicketServiceTest, CommentsAreEventsAndAnAgentsFirstOneIsTheFirstResponse
     EXPECT_EQ(empty.error().field, "text");
 }
 
-// A store that lets a concurrent change win once: the first update it is given fails Aborted.
-class LosesOnceStore final : public test::MemoryTicketStore {
-public:
-    void apply(TicketChange change, ApplyDone done) override {
-        if (change.kind == TicketChange::Kind::Update && !lost_.exchange(true)) {
-            done(make_error(ErrorCode::Aborted, "changed meanwhile"));
-            return;
-        }
-        ++applied_;
-        test::MemoryTicketStore::apply(std::move(change), std::move(done));
-    }
-    int applied() const { return applied_.load(); }
-
-private:
-    std::atomic<bool> lost_{false};
-    std::atomic<int> applied_{0};
-};
-
 TEST(TicketServiceRetryTest, ARestChangeIsPlannedAgainWhenAConcurrentChangeWon) {
-    LosesOnceStore store;
+    test::ObservedTicketStore store;
     TicketService service(store);
     NewTicket request;
     request.title = "VPN";
     auto made = service.create(request, kCustomer, kGroup, kNow);
     ASSERT_TRUE(made.ok());
+    store.lose_updates(1);
     auto commented = service.comment(made->number, "看一下", kAgent, kNow);
     ASSERT_TRUE(commented.ok()) << commented.error().message;
-    EXPECT_EQ(store.applied(), 2);  // the create, then the second try of the comment
+    EXPECT_EQ(store.applied().size(), 3u);  // the create, the comment that lost, its second try
+    store.lose_updates(3);
+    auto lost = service.comment(made->number, "再看一下", kAgent, kNow);
+    ASSERT_FALSE(lost.ok());
+    EXPECT_EQ(lost.error().code, ErrorCode::Aborted);  // three tries, then the caller is told
     auto events = store.events(made->number);
     ASSERT_TRUE(events.ok());
     EXPECT_EQ(events->size(), 2u);
