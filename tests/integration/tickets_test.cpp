@@ -15,12 +15,14 @@ using nlohmann::json;
 constexpr const char* kChatA = "wrkSFfCgAAgroupA";
 constexpr const char* kChatB = "wrkSFfCgAAgroupB";
 constexpr const char* kTimestamp = "1767225601";  // the fixture clock's now
+constexpr const char* kApiToken = "it-token-0123456789abcdef0123456789abcdef";
 
 class TicketsTest : public ServerTest {
 protected:
     void configure(config::Config& config) override {
         config.agents = {"zhangsan"};
         config.admins = {"lisi"};
+        config.api_tokens = {{"ops-console", kApiToken, config::ApiToken::Role::Admin}};
         for (auto& c : config.channels) {
             if (c.name == "group-bot") c.bot_names = {"助手", "assistant"};
         }
@@ -78,6 +80,13 @@ protected:
             "</MsgId></xml>";
         return answer(encrypted_callback(channel("service-account"), xml, kTimestamp, "12"),
                       "service-account");
+    }
+
+    ClientResponse api(const std::string& method, const std::string& target,
+                       const std::string& body = "", const std::string& token = kApiToken) {
+        std::vector<std::pair<std::string, std::string>> headers;
+        if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
+        return http_request(port_, method, target, body, "application/json", headers);
     }
 
     int last_status_ = 0;
@@ -180,6 +189,38 @@ TEST_F(TicketsTest, ARetriedCreateMakesOneTicket) {
     EXPECT_TRUE(has(first, "#1"));
     EXPECT_EQ(first, second);
     EXPECT_TRUE(has(in_group("@助手 工单 另一个问题"), "#2"));
+}
+
+// The chat and the REST API work on the same tickets, through the real server.
+TEST_F(TicketsTest, ATicketFromTheChatIsWorkedOverRest) {
+    ASSERT_TRUE(has(in_group("@助手 工单 打印机无法连接"), "#1"));
+    EXPECT_EQ(api("GET", "/api/v1/tickets/1", "", "").status, 401);
+    EXPECT_EQ(api("GET", "/api/v1/tickets/1", "", "wrong-token-0123456789abcdef0123456789").status,
+              401);
+    auto shown = api("GET", "/api/v1/tickets/1");
+    ASSERT_EQ(shown.status, 200) << shown.body;
+    const auto ticket = json::parse(shown.body);
+    EXPECT_EQ(ticket.at("title"), "打印机无法连接");
+    EXPECT_EQ(ticket.at("group"), kChatA);
+    EXPECT_EQ(ticket.at("events").size(), 1u);
+
+    auto resolved = api("PATCH", "/api/v1/tickets/1", R"({"status": "resolved", "note": "换了"})");
+    ASSERT_EQ(resolved.status, 200) << resolved.body;
+    EXPECT_EQ(json::parse(resolved.body).at("status"), "resolved");
+    // The change made over REST is recorded with the token's name, and the chat sees it.
+    const auto history = json::parse(api("GET", "/api/v1/tickets/1").body).at("events");
+    EXPECT_EQ(history.back().at("actor"), "ops-console");
+    EXPECT_EQ(history.back().at("actor_role"), "admin");
+    EXPECT_TRUE(has(in_group("@助手 查询 #1"), "状态：已解决"));
+
+    auto created = api("POST", "/api/v1/tickets",
+                       R"({"title": "Laptop broken", "channel": "group-bot", "group": ")" +
+                           std::string(kChatA) + R"("})");
+    ASSERT_EQ(created.status, 201) << created.body;
+    EXPECT_EQ(json::parse(created.body).at("number"), 2);
+    auto listed = api("GET", "/api/v1/tickets?status=open");
+    ASSERT_EQ(listed.status, 200);
+    EXPECT_EQ(json::parse(listed.body).at("tickets").size(), 1u);
 }
 
 // The process dies after the ticket was committed and before the dedup record was: simulated by

@@ -20,7 +20,8 @@ std::string ClientResponse::header(const std::string& name) const {
 
 ClientResponse http_request(std::uint16_t port, const std::string& method,
                             const std::string& target, const std::string& body,
-                            const std::string& content_type) {
+                            const std::string& content_type,
+                            const std::vector<std::pair<std::string, std::string>>& extra_headers) {
     ClientResponse response;
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) return response;
@@ -36,6 +37,7 @@ ClientResponse http_request(std::uint16_t port, const std::string& method,
     }
     std::string request =
         method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + "Connection: close\r\n";
+    for (const auto& [name, value] : extra_headers) request += name + ": " + value + "\r\n";
     if (!body.empty() || method == "POST") {
         request += "Content-Type: " + content_type +
                    "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";

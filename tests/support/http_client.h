@@ -16,8 +16,9 @@ struct ClientResponse {
     std::string header(const std::string& name) const;  // case-insensitive, "" when absent
 };
 
-ClientResponse http_request(std::uint16_t port, const std::string& method,
-                            const std::string& target, const std::string& body = "",
-                            const std::string& content_type = "text/xml");
+ClientResponse http_request(
+    std::uint16_t port, const std::string& method, const std::string& target,
+    const std::string& body = "", const std::string& content_type = "text/xml",
+    const std::vector<std::pair<std::string, std::string>>& extra_headers = {});
 
 }  // namespace groupdesk::test
