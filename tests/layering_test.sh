@@ -39,6 +39,19 @@ if grep -rlE '#include "(bot|handlers)/' api 2>/dev/null; then
     failures=$((failures + 1))
 fi
 
+# Arrows point one way (style.md §2): tickets/ is the model and its use cases, under the chat
+# pipeline and the REST API, above the stores that implement its interfaces.
+forbid() {
+    local folder=$1 pattern=$2
+    if grep -rlE "#include \"($pattern)/" "$folder" 2>/dev/null; then
+        echo "layering: a file above in $folder/ includes $pattern/"
+        failures=$((failures + 1))
+    fi
+}
+forbid tickets 'handlers|bot|api|storage|wecom'
+forbid handlers 'bot|api|storage'
+forbid storage 'handlers/[a-z_]*handler|bot|api'
+
 if [[ $failures -eq 0 ]]; then
     echo "layering: ok"
     exit 0

@@ -149,6 +149,7 @@ Result<TicketChange> TicketService::plan_create(NewTicket request, const Actor& 
     std::string whole_title;
     const std::string title = cut_title(trim(request.title), &whole_title);
     if (title.empty()) return field_error("title", "a ticket needs a title");
+    if (has_control(title)) return field_error("title", "must be one line of text");
     std::string description(trim(request.description));
     if (!whole_title.empty()) {
         description = description.empty() ? whole_title : whole_title + "\n" + description;

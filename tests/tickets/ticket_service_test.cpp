@@ -84,6 +84,10 @@ TEST_F(TicketServiceTest, BadFieldsAreRefusedNamingTheFieldAndStoreNothing) {
     auto made = service_.create(request, kCustomer, kGroup, kNow);
     ASSERT_FALSE(made.ok());
     EXPECT_EQ(made.error().field, "title");
+    request.title = std::string("nul\0byte", 8);
+    made = service_.create(request, kCustomer, kGroup, kNow);
+    ASSERT_FALSE(made.ok());
+    EXPECT_EQ(made.error().field, "title");
     request.title = "x";
     request.category = std::string(33, 'c');
     made = service_.create(request, kCustomer, kGroup, kNow);
