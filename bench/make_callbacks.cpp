@@ -35,10 +35,8 @@ int write_ticket_callbacks(long count, int files, const std::string& prefix, lon
                         R"(response?response_code=bench","msgtype":"text","text":{"content":)"
                         R"("@助手 工单 打印机无法连接 )")
                 .append(std::to_string(msg_id))
-                .append(R"(
-优先级：高
-分类：IT
-三楼东侧那台，换了纸也不行"}})");
+                // JSON escapes: the message has three more lines, for the fields.
+                .append(R"(\n优先级：高\n分类：IT\n三楼东侧那台，换了纸也不行"}})");
             const std::string encrypt = crypt->encrypt(plaintext);
             out << "/callback/group-bot?msg_signature=" << crypt->sign(timestamp, nonce, encrypt)
                 << "&timestamp=" << timestamp << "&nonce=" << nonce << "\t{\"encrypt\":\""

@@ -29,7 +29,7 @@ echo "== generating $((per_file * 2)) distinct ticket-creating callbacks"
 "$build/bench/make_callbacks" "$per_file" 2 "$work/t-" 9100000000000000000 aibot-tickets
 sync
 
-"$build/bot/groupdesk" serve --config "$work/bench.json" > "$work/server.log" 2>&1 &
+${PERF_RECORD:+perf record -g -o "$PERF_RECORD" --} "$build/bot/groupdesk" serve --config "$work/bench.json" > "$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 50); do curl -sf http://127.0.0.1:18090/healthz >/dev/null && break; sleep 0.1; done
 

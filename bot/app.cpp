@@ -13,11 +13,11 @@
 #include "bot/deadline_timer.h"
 #include "bot/endpoints.h"
 #include "bot/http_server.h"
+#include "bot/maintenance.h"
 #include "bot/metrics.h"
 #include "bot/plaintext_binding.h"
 #include "bot/router.h"
 #include "bot/work_queue.h"
-#include "common/periodic_worker.h"
 #include "handlers/command_handler.h"
 #include "handlers/dedup.h"
 #include "handlers/help_handler.h"
@@ -30,42 +30,6 @@
 
 namespace groupdesk::bot {
 namespace {
-
-// Deletes expired dedup records in small batches, so a sweep never holds the writer for long.
-// Every sweep_interval by the clock, one interval after the last sweep finished.
-class DedupSweeper {
-public:
-    DedupSweeper(handlers::DedupStore& store, const Clock& clock, const config::Dedup& settings)
-        : store_(store),
-          clock_(clock),
-          settings_(settings),
-          worker_(
-              clock, settings.sweep_interval, [this] { sweep(); },
-              [](std::string_view what) { spdlog::error("dedup sweep threw: {}", what); }) {}
-
-private:
-    static constexpr std::size_t kBatch = 500;
-
-    void sweep() {
-        const auto cutoff = clock_.now() - settings_.retention;
-        std::size_t total = 0;
-        for (;;) {
-            auto removed = store_.expire_before(cutoff, kBatch);
-            if (!removed.ok()) {
-                spdlog::warn("dedup sweep failed: {}", removed.error().message);
-                return;
-            }
-            total += *removed;
-            if (*removed < kBatch || worker_.stopping()) break;
-        }
-        if (total > 0) spdlog::info("dedup sweep removed {} expired records", total);
-    }
-
-    handlers::DedupStore& store_;
-    const Clock& clock_;
-    const config::Dedup settings_;
-    PeriodicWorker worker_;  // last: its thread starts once everything above exists
-};
 
 // The pipeline's work is CPU and short reads; its durable writes complete on the writer's thread
 // without holding a worker. So one worker per core: more only add context switches (measured:
@@ -93,6 +57,7 @@ struct App::Impl {
     std::unique_ptr<Router> router;
     std::unique_ptr<HttpServer> server;
     std::unique_ptr<DedupSweeper> sweeper;
+    std::unique_ptr<SearchIndexer> indexer;
 
     ~Impl() {
         // Order matters: no more requests (every one answered), then the workers finish what
@@ -103,6 +68,7 @@ struct App::Impl {
         workers.reset();
         deadlines.reset();
         sweeper.reset();
+        indexer.reset();
         if (dedup_store) dedup_store->close();
     }
 };
@@ -193,6 +159,7 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
         });
     impl->metrics->observe(impl->server->stats());  // the server outlives every request
     impl->sweeper = std::make_unique<DedupSweeper>(*impl->dedup_store, clock, cfg.dedup);
+    impl->indexer = std::make_unique<SearchIndexer>(*impl->ticket_store, clock);
     return std::unique_ptr<App>(new App(std::move(impl)));
 }
 

@@ -263,6 +263,26 @@ void SqliteTicketStore::apply(tickets::TicketChange change, tickets::ApplyDone d
         std::move(done));
 }
 
+Result<std::size_t> SqliteTicketStore::index_pending(std::size_t limit) {
+    // The same LIMIT set twice in one job: nothing else writes between the two statements.
+    static constexpr const char* kIndex =
+        "INSERT INTO tickets_fts (rowid, title, description) "
+        "SELECT t.number, t.title, t.description FROM tickets t WHERE t.number IN "
+        "(SELECT number FROM tickets_fts_pending ORDER BY number LIMIT ?1)";
+    static constexpr const char* kDone =
+        "DELETE FROM tickets_fts_pending WHERE number IN "
+        "(SELECT number FROM tickets_fts_pending ORDER BY number LIMIT ?1)";
+    const auto rows = static_cast<std::int64_t>(std::min<std::size_t>(limit, 1'000'000));
+    return db_.writer().run<std::size_t>([rows](WriteContext& w) -> Result<std::size_t> {
+        auto& index = w.statement(kIndex);
+        index.bind(1, rows);
+        index.exec();
+        auto& done = w.statement(kDone);
+        done.bind(1, rows);
+        return static_cast<std::size_t>(done.exec());
+    });
+}
+
 Status SqliteTicketStore::apply_in(WriteContext& w, const tickets::TicketChange& change) {
     const Ticket& t = change.ticket;
     if (change.events.empty()) {

@@ -18,9 +18,10 @@ namespace groupdesk::storage::sqlite {
 class WriteContext;
 
 // Times are kept to the second (unix seconds). TicketQuery::text: 3+ characters use the FTS5
-// trigram index; shorter ones (trigrams need three) scan with LIKE over title, description and
-// comment notes, newest first: quick when the page fills early, a full scan (~0.1 s on 100,000
-// tickets) for a rare word or a total.
+// trigram index, plus a LIKE scan of the tickets not indexed yet (index_pending); shorter ones
+// (trigrams need three) scan with LIKE over title, description and comment notes, newest first:
+// quick when the page fills early, a full scan (~0.1 s on 100,000 tickets) for a rare word or a
+// total.
 class SqliteTicketStore final : public tickets::TicketStore {
 public:
     // `db` must outlive the store. Reads MAX(number) to seed reserve_number(): the file lock
@@ -46,6 +47,11 @@ public:
     // with other rows, and for bulk loads (many changes in one job). Same errors as apply(); an
     // error must be returned from the job so its savepoint rolls back what was written.
     [[nodiscard]] Status apply_in(WriteContext& w, const tickets::TicketChange& change);
+
+    // Adds up to `limit` new tickets to the full-text index (oldest first) in one writer job and
+    // returns how many. Run it every second or so: a search scans the tickets still waiting, so
+    // their number bounds the cost of a search, not its result.
+    [[nodiscard]] Result<std::size_t> index_pending(std::size_t limit);
 
 private:
     explicit SqliteTicketStore(Database& db, std::int64_t max_number)

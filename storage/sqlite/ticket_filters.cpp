@@ -80,11 +80,18 @@ TicketFilters ticket_filters(const tickets::TicketQuery& q) {
             if (c == '"') phrase += '"';
         }
         phrase += '"';
+        // Tickets not indexed yet (tickets_fts_pending, a few seconds' worth) are scanned.
         w.add(
             "number IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ? "
-            "UNION SELECT ticket FROM ticket_comments_fts WHERE ticket_comments_fts MATCH ?)");
+            "UNION SELECT ticket FROM ticket_comments_fts WHERE ticket_comments_fts MATCH ? "
+            "UNION SELECT p.number FROM tickets_fts_pending p JOIN tickets t "
+            "ON t.number = p.number WHERE t.title LIKE ? ESCAPE '\\' "
+            "OR t.description LIKE ? ESCAPE '\\')");
         w.args.emplace_back(phrase);
         w.args.emplace_back(std::move(phrase));
+        const std::string pattern = like_pattern(q.text);
+        w.args.emplace_back(pattern);
+        w.args.emplace_back(pattern);
     } else {
         // Too short for trigrams: scan, newest first, so a common word stops at the page. LIKE
         // folds ASCII letters only, as the contract asks; the comments are looked up per ticket.

@@ -129,5 +129,46 @@ TEST_F(SqliteTicketStoreTest, TheTextIndexIsTrigram) {
     EXPECT_NE(tokenizer.getColumn(0).getString().find("trigram"), std::string::npos);
 }
 
+// New tickets are indexed in batches; until then a search scans them. Either way it finds them.
+TEST_F(SqliteTicketStoreTest, SearchFindsTicketsBeforeAndAfterTheyAreIndexed) {
+    for (std::int64_t n = 1; n <= 5; ++n) {
+        Ticket t = make_ticket(n, n % 2 ? "打印机卡纸" : "VPN 连不上");
+        t.description = n % 2 ? "三楼" : "出差中";
+        ASSERT_TRUE(apply_and_wait(*store_, create_change(t)).ok());
+    }
+    auto count = [&](const char* table) {
+        auto conn = db_->connect(Database::Access::ReadOnly);
+        return conn.ok()
+                   ? (*conn)->execAndGet(std::string("SELECT COUNT(*) FROM ") + table).getInt()
+                   : -1;
+    };
+    TicketQuery query;
+    query.text = "打印机";
+    EXPECT_EQ(numbers(list_ok(*store_, query)), (std::vector<std::int64_t>{5, 3, 1}));
+    EXPECT_EQ(count("tickets_fts_pending"), 5);
+
+    auto indexed = store_->index_pending(2);  // oldest first, two at a time
+    ASSERT_TRUE(indexed.ok());
+    EXPECT_EQ(*indexed, 2u);
+    EXPECT_EQ(numbers(list_ok(*store_, query)), (std::vector<std::int64_t>{5, 3, 1}));
+    indexed = store_->index_pending(100);
+    ASSERT_TRUE(indexed.ok());
+    EXPECT_EQ(*indexed, 3u);
+    EXPECT_EQ(count("tickets_fts_pending"), 0);
+    EXPECT_EQ(count("tickets_fts"), 5);
+    EXPECT_EQ(numbers(list_ok(*store_, query)), (std::vector<std::int64_t>{5, 3, 1}));
+    query.text = "vpn";
+    EXPECT_EQ(numbers(list_ok(*store_, query)), (std::vector<std::int64_t>{4, 2}));
+
+    // An indexed ticket whose title changes is found by its new title only.
+    auto ticket = *find_ok(*store_, 1);
+    ticket.title = "扫描仪坏了";
+    ASSERT_TRUE(apply_and_wait(*store_, update_change(ticket, make_event(EventAction::Edit))).ok());
+    query.text = "扫描仪";
+    EXPECT_EQ(numbers(list_ok(*store_, query)), (std::vector<std::int64_t>{1}));
+    query.text = "打印机";
+    EXPECT_EQ(numbers(list_ok(*store_, query)), (std::vector<std::int64_t>{5, 3}));
+}
+
 }  // namespace
 }  // namespace groupdesk::storage::sqlite

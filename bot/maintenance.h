@@ -1,0 +1,48 @@
+// Background upkeep of the database, each on its own clock-driven thread: expiring old dedup
+// records, and adding new tickets to the full-text index.
+#pragma once
+
+#include <chrono>
+
+#include "common/clock.h"
+#include "common/periodic_worker.h"
+#include "config/config.h"
+#include "handlers/dedup_store.h"
+
+namespace groupdesk::storage::sqlite {
+class SqliteTicketStore;
+}
+
+namespace groupdesk::bot {
+
+// Deletes expired dedup records in small batches, so a sweep never holds the writer for long.
+// Every sweep_interval by the clock, one interval after the last sweep finished.
+class DedupSweeper {
+public:
+    DedupSweeper(handlers::DedupStore& store, const Clock& clock, const config::Dedup& settings);
+
+private:
+    void sweep();
+
+    handlers::DedupStore& store_;
+    const Clock& clock_;
+    const config::Dedup settings_;
+    PeriodicWorker worker_;  // last: its thread starts once everything above exists
+};
+
+// Indexes the tickets created since its last run, in batches: one large FTS5 segment a second
+// costs far less than a small one in every group commit. Searches scan what is still waiting.
+class SearchIndexer {
+public:
+    static constexpr std::chrono::seconds kInterval{1};
+
+    SearchIndexer(storage::sqlite::SqliteTicketStore& store, const Clock& clock);
+
+private:
+    void index();
+
+    storage::sqlite::SqliteTicketStore& store_;
+    PeriodicWorker worker_;  // last
+};
+
+}  // namespace groupdesk::bot
