@@ -126,6 +126,12 @@ struct Fixture {
             });
             if (!status.ok()) throw std::runtime_error(status.error().message);
         }
+        // As the server's SearchIndexer does a second after the creations: all indexed.
+        for (;;) {
+            auto indexed = store->index_pending(10'000);
+            if (!indexed) throw std::runtime_error(indexed.error().message);
+            if (*indexed == 0) break;
+        }
     }
     ~Fixture() {
         store.reset();
