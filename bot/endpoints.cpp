@@ -34,7 +34,7 @@ Endpoint metrics_endpoint(const Metrics& metrics) {
 
 Endpoint on_workers(BlockingEndpoint endpoint, WorkQueue& workers) {
     auto shared = std::make_shared<BlockingEndpoint>(std::move(endpoint));
-    return [shared, &workers](HttpRequest request, Respond respond) {
+    return [shared, &workers](HttpRequest request, const Respond& respond) {
         const std::string line = log_text(request.method, 32) + " " + log_text(request.path());
         auto task = [shared, request = std::move(request), respond]() {
             respond((*shared)(request));

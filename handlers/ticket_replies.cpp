@@ -152,7 +152,7 @@ std::string created(const Ticket& ticket, Language language) {
 
 std::string changed(const Ticket& ticket, CommandKind kind, Language language) {
     const bool z = zh(language);
-    std::string text = std::string(z ? "工单 " : "Ticket ") + ref(ticket) + (z ? " " : " ") +
+    std::string text = std::string(z ? "工单 " : "Ticket ") + ref(ticket) + " " +
                        std::string(done_phrase(kind, language)) + (z ? "：" : ": ") + ticket.title +
                        "\n" + fields_line(ticket, language);
     return text;

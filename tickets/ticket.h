@@ -38,7 +38,7 @@ std::optional<GroupKind> parse_group_kind(std::string_view word) noexcept;
 inline constexpr std::size_t kMaxTitleChars = 120;
 inline constexpr std::size_t kMaxCategoryChars = 32;
 // Bounds the stored text of one description or comment (bytes): a chat message is far shorter.
-inline constexpr std::size_t kMaxTextBytes = 16 * 1024;
+inline constexpr std::size_t kMaxTextBytes = std::size_t{16} * 1024;
 
 struct Ticket {
     std::int64_t number = 0;  // #1, #2 … per deployment, never reused

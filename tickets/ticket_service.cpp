@@ -123,7 +123,8 @@ Result<Ticket> wait_for(TicketService& service, TicketChange change) {
     auto promise = std::make_shared<std::promise<Status>>();
     auto future = promise->get_future();
     Ticket after = change.ticket;
-    service.apply(std::move(change), [promise](Status status) { promise->set_value(status); });
+    service.apply(std::move(change),
+                  [promise](const Status& status) { promise->set_value(status); });
     Status status = future.get();
     if (!status.ok()) return std::move(status).error();
     return after;
@@ -287,7 +288,7 @@ Result<TicketChange> TicketService::plan_edit(std::int64_t number, const TicketE
     return change;
 }
 
-Result<TicketChange> TicketService::plan_comment(std::int64_t number, std::string text,
+Result<TicketChange> TicketService::plan_comment(std::int64_t number, std::string_view text,
                                                  const Actor& actor, const Conversation* where,
                                                  time_point now) {
     const std::string body(trim(text));
@@ -353,8 +354,8 @@ Result<Ticket> TicketService::edit(std::int64_t number, const TicketEdit& edit, 
     return plan_and_apply(*this, [&] { return plan_edit(number, edit, actor, nullptr, now); });
 }
 
-Result<Ticket> TicketService::comment(std::int64_t number, std::string text, const Actor& actor,
-                                      time_point now) {
+Result<Ticket> TicketService::comment(std::int64_t number, std::string_view text,
+                                      const Actor& actor, time_point now) {
     return plan_and_apply(*this, [&] { return plan_comment(number, text, actor, nullptr, now); });
 }
 

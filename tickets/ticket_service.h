@@ -70,7 +70,7 @@ public:
     [[nodiscard]] Result<TicketChange> plan_edit(std::int64_t number, const TicketEdit& edit,
                                                  const Actor& actor, const Conversation* where,
                                                  time_point now);
-    [[nodiscard]] Result<TicketChange> plan_comment(std::int64_t number, std::string text,
+    [[nodiscard]] Result<TicketChange> plan_comment(std::int64_t number, std::string_view text,
                                                     const Actor& actor, const Conversation* where,
                                                     time_point now);
 
@@ -94,8 +94,8 @@ public:
                                         const Conversation& where, time_point now);
     [[nodiscard]] Result<Ticket> edit(std::int64_t number, const TicketEdit& edit,
                                       const Actor& actor, time_point now);
-    [[nodiscard]] Result<Ticket> comment(std::int64_t number, std::string text, const Actor& actor,
-                                         time_point now);
+    [[nodiscard]] Result<Ticket> comment(std::int64_t number, std::string_view text,
+                                         const Actor& actor, time_point now);
 
 private:
     TicketStore& store_;

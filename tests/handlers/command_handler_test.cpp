@@ -50,7 +50,7 @@ protected:
     static bool make_durable(const Run& r) {
         bool all = true;
         for (const auto& effect : r.effects) {
-            effect([&](Status s) { all = all && s.ok(); });
+            effect([&](const Status& s) { all = all && s.ok(); });
         }
         return all;
     }

@@ -65,7 +65,7 @@ TEST_F(SqliteTicketStoreTest, ARefusedChangeDoesNotRollBackItsCommitNeighbour) {
     std::promise<void> release;
     std::promise<std::uint64_t> held;
     db_->writer().submit([](WriteContext&) { return ok_status(); },
-                         [&](Status) {
+                         [&](const Status&) {
                              held.set_value(db_->writer().commits());
                              release.get_future().wait();
                          });

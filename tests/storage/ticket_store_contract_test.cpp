@@ -126,6 +126,7 @@ TEST_P(TicketStoreContract, ReserveNumberIsDistinctAcrossThreadsAndAboveStoredOn
     constexpr int kPerThread = 200;
     std::vector<std::vector<std::int64_t>> got(kThreads);
     std::vector<std::thread> threads;
+    threads.reserve(kThreads);
     for (int i = 0; i < kThreads; ++i) {
         threads.emplace_back([&, i] {
             for (int n = 0; n < kPerThread; ++n) got[i].push_back(reserve(store()));
@@ -231,6 +232,7 @@ TEST_P(TicketStoreContract, ChangesFromSeveralThreadsAtOnce) {
     constexpr int kThreads = 4;
     constexpr int kPerThread = 25;
     std::vector<std::thread> threads;
+    threads.reserve(kThreads);
     std::atomic<int> failures{0};
     for (int i = 0; i < kThreads; ++i) {
         threads.emplace_back([&] {

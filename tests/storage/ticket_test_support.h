@@ -91,12 +91,14 @@ inline Status apply_and_wait(TicketStore& store, TicketChange change) {
 inline std::vector<Status> apply_all(TicketStore& store, std::vector<TicketChange> changes) {
     std::vector<std::promise<Status>> promises(changes.size());
     std::vector<std::future<Status>> futures;
+    futures.reserve(promises.size());
     for (auto& p : promises) futures.push_back(p.get_future());
     for (std::size_t i = 0; i < changes.size(); ++i) {
         store.apply(std::move(changes[i]),
                     [&promise = promises[i]](Status s) { promise.set_value(std::move(s)); });
     }
     std::vector<Status> statuses;
+    statuses.reserve(futures.size());
     for (auto& f : futures) statuses.push_back(f.get());
     return statuses;
 }

@@ -37,7 +37,9 @@ ClientResponse http_request(std::uint16_t port, const std::string& method,
     }
     std::string request =
         method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + "Connection: close\r\n";
-    for (const auto& [name, value] : extra_headers) request += name + ": " + value + "\r\n";
+    for (const auto& [name, value] : extra_headers) {
+        request.append(name).append(": ").append(value).append("\r\n");
+    }
     if (!body.empty() || method == "POST") {
         request += "Content-Type: " + content_type +
                    "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
