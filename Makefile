@@ -73,6 +73,7 @@ fuzz-smoke: fuzz-build
 bench: build
 	$(BUILD_DIR)/bench/crypto_bench
 	$(BUILD_DIR)/bench/codec_bench
+	$(BUILD_DIR)/bench/ticket_store_bench
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)

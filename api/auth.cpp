@@ -4,17 +4,9 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "common/ascii.h"
+
 namespace groupdesk::api {
-namespace {
-
-bool equals_ascii_nocase(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
-               return lower(x) == lower(y);
-           });
-}
-
-}  // namespace
 
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
     // XOR-accumulate over the longer length, with the length difference folded in: no early
@@ -32,7 +24,7 @@ bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
 const config::ApiToken* BearerAuth::authenticate(std::string_view authorization) const noexcept {
     constexpr std::string_view kScheme = "bearer";
     if (authorization.size() <= kScheme.size() + 1 ||
-        !equals_ascii_nocase(authorization.substr(0, kScheme.size()), kScheme) ||
+        !ascii_iequals(authorization.substr(0, kScheme.size()), kScheme) ||
         authorization[kScheme.size()] != ' ') {
         return nullptr;
     }

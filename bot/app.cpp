@@ -144,7 +144,7 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     impl->api = std::make_unique<api::TicketsApi>(*impl->tickets, clock, cfg.api_tokens);
     auto* rest = impl->api.get();
     impl->router->mount(
-        std::string(kApiPrefix),
+        std::string(kApiMount),
         on_workers([rest](const HttpRequest& r) { return rest->handle(r); }, *impl->workers));
 
     HttpServerOptions options{cfg.listen.address, cfg.listen.port,

@@ -15,7 +15,8 @@
 namespace groupdesk::bot {
 
 inline constexpr std::string_view kCallbackPrefix = "/callback/";
-inline constexpr std::string_view kApiPrefix = "/api/";
+// Everything under /api/ goes to the REST API, so an unknown API path gets its JSON 404.
+inline constexpr std::string_view kApiMount = "/api/";
 
 // Answers whether the database (and whatever else the service needs) works.
 using HealthCheck = std::function<Status()>;
