@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,11 @@ struct Channel {
     std::vector<std::string> bot_names{};
     // User ids that are agents in this channel, on top of the top-level list.
     std::vector<std::string> agents{};
+    // WeCom app: the AgentID that message/send sends as (with `secret`). 0 when not set.
+    std::int64_t agent_id = 0;
+    // AI bot: group chat id → group-robot webhook key (a secret), so that ticket news can be
+    // announced in that group later (callback mode has no other push; wecom-protocol.md §11).
+    std::map<std::string, std::string> group_webhooks{};
 
     bool encrypted() const { return !encoding_aes_key.empty(); }
 };
@@ -78,6 +84,26 @@ struct Logging {
     std::string level = "info";  // trace, debug, info, warn, error
 };
 
+// Where the platform APIs are: the real hosts by default, a fake in tests.
+struct Platform {
+    std::string wecom_api_base = "https://qyapi.weixin.qq.com";
+    std::string mp_api_base = "https://api.weixin.qq.com";
+    std::chrono::milliseconds connect_timeout{3000};
+    std::chrono::milliseconds request_timeout{10000};  // the whole call
+};
+
+// Delivery of ticket notifications (the outbox).
+struct Outbox {
+    // Retries back off exponentially with jitter from `retry_initial` to `retry_max`; a row still
+    // failing after `give_up_after` ends as failed.
+    std::chrono::milliseconds retry_initial{1000};
+    std::chrono::milliseconds retry_max{std::chrono::minutes{10}};
+    std::chrono::seconds give_up_after{std::chrono::hours{24}};
+    // The platforms' documented send limits (20/min per webhook, 30/min and 1000/h per AI-bot
+    // chat, 30/min per app member) are kept unless this is false (benchmarks against a fake).
+    bool rate_limits = true;
+};
+
 // A REST API credential. The token may come from GROUPDESK_API_TOKEN_<NAME> (upper case, '-' →
 // '_').
 struct ApiToken {
@@ -100,6 +126,8 @@ struct Config {
     std::vector<std::string> agents{};
     std::vector<std::string> admins;
     std::vector<ApiToken> api_tokens;
+    Platform platform;
+    Outbox outbox;
 
     const Channel* find_channel(std::string_view name) const {
         for (const auto& c : channels) {

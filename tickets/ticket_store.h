@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "tickets/notification.h"
 #include "tickets/ticket.h"
 
 namespace groupdesk::tickets {
@@ -26,7 +27,7 @@ struct CommandRecord {
 };
 
 // Everything one action writes, made durable in one transaction: the ticket as it is after the
-// change, its events, and (next to them, in a later version) its outbox rows.
+// change, its events, and the outbox rows that announce it (transactional outbox).
 struct TicketChange {
     enum class Kind { Create, Update };
     Kind kind = Kind::Create;
@@ -38,6 +39,8 @@ struct TicketChange {
     // At least one; `ticket` and `id` are filled in by the store.
     std::vector<TicketEvent> events;
     std::optional<CommandRecord> command;
+    // Stored as Pending with the change; `ticket` and `id` are filled in by the store.
+    std::vector<Notification> notifications;
 };
 
 struct TicketQuery {
