@@ -11,7 +11,9 @@
 #include <string>
 #include <utility>
 
+#include "api/details/api_responses.h"
 #include "api/details/json_views.h"
+#include "api/notifications_api.h"
 #include "common/http_status.h"
 #include "common/log_text.h"
 #include "common/query_string.h"
@@ -19,49 +21,19 @@
 namespace groupdesk::api {
 namespace {
 
+using details::decode_cursor;
+using details::encode_cursor;
+using details::error_response;
+using details::invalid;
+using details::is_json;
+using details::json_response;
+using details::parse_number;
+
 using tickets::Actor;
 using tickets::ActorRole;
 
 // In the order of routes(); dispatch() switches on it.
-enum class RouteId { List, Create, Get, Edit, Comment };
-
-HttpResponse json_response(int status, std::string body) {
-    HttpResponse r;
-    r.status = status;
-    r.content_type = "application/json";
-    r.body = std::move(body);
-    r.headers.emplace_back("X-Content-Type-Options", "nosniff");
-    r.headers.emplace_back("Cache-Control", "no-store");  // tickets are not for shared caches
-    return r;
-}
-
-HttpResponse error_response(int status, std::string_view code, std::string_view message,
-                            std::string_view field = {}) {
-    return json_response(status, details::error_body(code, message, field));
-}
-
-HttpResponse error_response(const Error& error) {
-    int status = http_status_for(error.code);
-    if (error.code == ErrorCode::Unauthenticated) status = 401;
-    return error_response(status, to_string(error.code), public_reason(error), error.field);
-}
-
-Error invalid(std::string_view field, const std::string& reason) {
-    return field.empty()
-               ? with_public_reason(make_error(ErrorCode::InvalidArgument, reason), reason)
-               : field_error(field, reason);
-}
-
-// A ticket number in a path: 1..18 digits, not 0.
-std::optional<std::int64_t> parse_number(std::string_view text) {
-    if (text.empty() || text.size() > 18 ||
-        !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        return std::nullopt;
-    }
-    std::int64_t n = 0;
-    std::from_chars(text.data(), text.data() + text.size(), n);
-    return n > 0 ? std::optional(n) : std::nullopt;
-}
+enum class RouteId { List, Create, Get, Edit, Comment, Notifications, RetryNotification };
 
 // Does `path` fit `pattern`, a route template? `number` gets the {number} segment.
 bool fits(std::string_view pattern, std::string_view path, std::int64_t& number) {
@@ -70,7 +42,7 @@ bool fits(std::string_view pattern, std::string_view path, std::int64_t& number)
         const auto s_end = path.find('/', 1);
         const std::string_view p = pattern.substr(0, p_end);
         const std::string_view s = path.substr(0, s_end);
-        if (p == "/{number}") {
+        if (p.starts_with("/{") && p.ends_with("}")) {
             const auto n = s.size() > 1 ? parse_number(s.substr(1)) : std::nullopt;
             if (!n) return false;
             number = *n;
@@ -81,52 +53,6 @@ bool fits(std::string_view pattern, std::string_view path, std::int64_t& number)
         path.remove_prefix(s.size());
     }
     return true;
-}
-
-// "application/json", any parameters ("; charset=utf-8") and case aside.
-bool is_json(std::string_view content_type) {
-    content_type = content_type.substr(0, content_type.find(';'));
-    while (!content_type.empty() && content_type.back() == ' ') content_type.remove_suffix(1);
-    std::string lower(content_type);
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; });
-    return lower == "application/json";
-}
-
-// The cursor is opaque to clients: base64url of "after:<number>", so that its form may change.
-constexpr std::string_view kAlphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string encode_cursor(std::int64_t after) {
-    const std::string text = "after:" + std::to_string(after);
-    std::string out;
-    unsigned bits = 0;
-    int count = 0;
-    for (const unsigned char c : text) {
-        bits = (bits << 8) | c;
-        count += 8;
-        while (count >= 6) out += kAlphabet[(bits >> (count -= 6)) & 0x3f];
-    }
-    if (count > 0) out += kAlphabet[(bits << (6 - count)) & 0x3f];
-    return out;
-}
-
-std::optional<std::int64_t> decode_cursor(std::string_view cursor) {
-    std::string text;
-    unsigned bits = 0;
-    int count = 0;
-    for (const char c : cursor) {
-        const auto at = kAlphabet.find(c);
-        if (at == std::string_view::npos) return std::nullopt;
-        bits = (bits << 6) | unsigned(at);
-        count += 6;
-        if (count >= 8) text += char((bits >> (count -= 8)) & 0xff);
-    }
-    if (!std::string_view(text).starts_with("after:")) return std::nullopt;
-    const auto n = parse_number(std::string_view(text).substr(6));
-    // Only the one spelling encode_cursor() writes is accepted.
-    if (!n || encode_cursor(*n) != cursor) return std::nullopt;
-    return n;
 }
 
 Result<tickets::TicketQuery> parse_list_query(std::string_view query_text) {
@@ -190,13 +116,20 @@ const std::vector<Route>& TicketsApi::routes() {
         {"GET", "/api/v1/tickets/{number}"},
         {"PATCH", "/api/v1/tickets/{number}"},
         {"POST", "/api/v1/tickets/{number}/comments"},
+        {"GET", "/api/v1/notifications"},
+        {"POST", "/api/v1/notifications/{id}/retry"},
     };
     return kRoutes;
 }
 
 TicketsApi::TicketsApi(tickets::TicketService& service, const Clock& clock,
-                       std::vector<config::ApiToken> tokens)
-    : service_(service), clock_(clock), auth_(std::move(tokens)) {}
+                       std::vector<config::ApiToken> tokens, tickets::OutboxStore* outbox,
+                       std::function<void()> on_retry)
+    : service_(service),
+      clock_(clock),
+      auth_(std::move(tokens)),
+      outbox_(outbox),
+      on_retry_(std::move(on_retry)) {}
 
 HttpResponse TicketsApi::handle(const HttpRequest& request) {
     const auto started = std::chrono::steady_clock::now();
@@ -280,7 +213,14 @@ HttpResponse TicketsApi::dispatch(const HttpRequest& request, const config::ApiT
             if (!ticket.ok()) return error_response(ticket.error());
             auto events = service_.history(number, actor, nullptr);
             if (!events.ok()) return error_response(events.error());
-            return json_response(200, details::ticket_body(*ticket, &*events));
+            if (outbox_ == nullptr)
+                return json_response(200, details::ticket_body(*ticket, &*events));
+            tickets::NotificationQuery query;
+            query.ticket = number;
+            query.limit = tickets::kMaxPageSize;
+            auto notifications = outbox_->list(query);
+            if (!notifications.ok()) return error_response(notifications.error());
+            return json_response(200, details::ticket_body(*ticket, &*events, &*notifications));
         }
         case RouteId::Edit: {
             auto edit = details::parse_edit(request.body);
@@ -305,6 +245,12 @@ HttpResponse TicketsApi::dispatch(const HttpRequest& request, const config::ApiT
             }
             return json_response(201, details::event_body(*it));
         }
+        case RouteId::Notifications:
+            if (outbox_ == nullptr) break;
+            return list_notifications(*outbox_, request.query());
+        case RouteId::RetryNotification:
+            if (outbox_ == nullptr) break;
+            return retry_notification(*outbox_, number, actor, now, on_retry_);
     }
     return error_response(404, "not_found", "no such resource");
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -11,11 +12,13 @@
 #include "common/clock.h"
 #include "common/http_types.h"
 #include "config/config.h"
+#include "tickets/outbox_store.h"
 #include "tickets/ticket_service.h"
 
 namespace groupdesk::api {
 
-// One (method, path) the API serves; `path` is a template: "/api/v1/tickets/{number}".
+// One (method, path) the API serves; `path` is a template: "/api/v1/tickets/{number}" (a
+// placeholder is a positive number).
 struct Route {
     std::string_view method;
     std::string_view path;
@@ -28,8 +31,11 @@ inline constexpr std::size_t kMaxApiBodyBytes = std::size_t{64} * 1024;
 
 class TicketsApi {
 public:
+    // With `outbox`, a ticket shows its notifications and the notification routes are served;
+    // `on_retry` is called after an admin's retry made a row pending again.
     TicketsApi(tickets::TicketService& service, const Clock& clock,
-               std::vector<config::ApiToken> tokens);
+               std::vector<config::ApiToken> tokens, tickets::OutboxStore* outbox = nullptr,
+               std::function<void()> on_retry = {});
 
     // Synchronous: it waits for the store (the caller runs it on a worker thread). Never throws;
     // bad input is a 4xx, never a 5xx.
@@ -43,6 +49,8 @@ private:
     tickets::TicketService& service_;
     const Clock& clock_;
     BearerAuth auth_;
+    tickets::OutboxStore* outbox_;
+    std::function<void()> on_retry_;
 };
 
 }  // namespace groupdesk::api

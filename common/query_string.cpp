@@ -58,4 +58,11 @@ std::optional<std::string_view> QueryParams::get(std::string_view name) const {
     return std::nullopt;
 }
 
+std::vector<std::string_view> QueryParams::names() const {
+    std::vector<std::string_view> out;
+    out.reserve(params_.size());
+    for (const auto& [name, value] : params_) out.emplace_back(name);
+    return out;
+}
+
 }  // namespace groupdesk

@@ -22,6 +22,8 @@ public:
 
     // The first value of the parameter, nullopt when absent.
     std::optional<std::string_view> get(std::string_view name) const;
+    // Every parameter's name, in order (repeats included): for refusing unknown ones.
+    std::vector<std::string_view> names() const;
 
 private:
     std::vector<std::pair<std::string, std::string>> params_;

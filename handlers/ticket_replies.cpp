@@ -5,6 +5,8 @@
 #include <array>
 #include <utility>
 
+#include "tickets/words.h"
+
 namespace groupdesk::handlers::replies {
 namespace {
 
@@ -16,39 +18,14 @@ using tickets::TicketStatus;
 bool zh(Language language) { return language == Language::Zh; }
 
 std::string_view status_word(TicketStatus status, Language language) {
-    switch (status) {
-        case TicketStatus::Open:
-            return zh(language) ? "待处理" : "open";
-        case TicketStatus::InProgress:
-            return zh(language) ? "处理中" : "in progress";
-        case TicketStatus::Resolved:
-            return zh(language) ? "已解决" : "resolved";
-        case TicketStatus::Closed:
-            return zh(language) ? "已关闭" : "closed";
-    }
-    return "?";
+    return tickets::status_word(status, zh(language));
 }
 
 std::string_view priority_word(Priority priority, Language language) {
-    switch (priority) {
-        case Priority::Low:
-            return zh(language) ? "低" : "low";
-        case Priority::Normal:
-            return zh(language) ? "中" : "normal";
-        case Priority::High:
-            return zh(language) ? "高" : "high";
-        case Priority::Urgent:
-            return zh(language) ? "紧急" : "urgent";
-    }
-    return "?";
+    return tickets::priority_word(priority, zh(language));
 }
 
-// "#12". Appended rather than `"#" + std::to_string(n)`, which trips GCC 12's -Wrestrict.
-std::string ref_of(std::int64_t number) {
-    std::string text(1, '#');
-    text += std::to_string(number);
-    return text;
-}
+std::string ref_of(std::int64_t number) { return tickets::ticket_ref(number); }
 std::string ref(const Ticket& ticket) { return ref_of(ticket.number); }
 
 // "状态：待处理 · 优先级：高 · 分类：网络 · 负责人：张三"

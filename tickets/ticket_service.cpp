@@ -198,7 +198,7 @@ Result<TicketChange> TicketService::plan_create(NewTicket request, const Actor& 
     if (!assignee.empty()) {
         change.events.push_back(event(actor, now, EventAction::Assign, "assignee", "", assignee));
     }
-    return change;
+    return announced(std::move(change), actor, &where);
 }
 
 Result<TicketChange> TicketService::plan_edit(std::int64_t number, const TicketEdit& edit,
@@ -285,7 +285,7 @@ Result<TicketChange> TicketService::plan_edit(std::int64_t number, const TicketE
     }
     if (change.events.empty()) return change;  // nothing differs: nothing to store
     finish_update(change, before, actor, now);
-    return change;
+    return announced(std::move(change), actor, where);
 }
 
 Result<TicketChange> TicketService::plan_comment(std::int64_t number, std::string_view text,
@@ -300,7 +300,7 @@ Result<TicketChange> TicketService::plan_comment(std::int64_t number, std::strin
     change.ticket = *found;
     change.events.push_back(event(actor, now, EventAction::Comment, "", "", "", body));
     finish_update(change, *found, actor, now);
-    return change;
+    return announced(std::move(change), actor, where);
 }
 
 Result<Ticket> TicketService::get(std::int64_t number, const Actor& actor,
@@ -338,7 +338,20 @@ void TicketService::apply(TicketChange change, ApplyDone done) {
         done(ok_status());
         return;
     }
+    if (!change.notifications.empty() && listener_) {
+        done = [done = std::move(done), listener = listener_](const Status& status) {
+            if (status.ok()) listener();
+            done(status);
+        };
+    }
     store_.apply(std::move(change), std::move(done));
+}
+
+Result<TicketChange> TicketService::announced(Result<TicketChange> change, const Actor& actor,
+                                              const Conversation* where) const {
+    if (!change.ok() || announcer_ == nullptr) return change;
+    change->notifications = announcer_->announce(*change, actor, where);
+    return change;
 }
 
 Result<Ticket> TicketService::create(NewTicket request, const Actor& actor,

@@ -3,30 +3,19 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "common/result.h"
+#include "tickets/actor.h"
+#include "tickets/announcer.h"
 #include "tickets/state_machine.h"
 #include "tickets/ticket.h"
 #include "tickets/ticket_store.h"
 
 namespace groupdesk::tickets {
-
-struct Actor {
-    std::string id;  // user id, or the REST token's name
-    ActorRole role = ActorRole::Customer;
-    bool is_agent() const { return role != ActorRole::Customer; }
-};
-
-// The conversation a chat command was written in. A new ticket belongs to it; a customer sees
-// only its tickets (any other is "not found"), agents see every ticket. REST callers have none.
-struct Conversation {
-    std::string channel;
-    GroupKind group_kind = GroupKind::Chat;
-    std::string group;
-};
 
 struct NewTicket {
     std::string
@@ -60,7 +49,14 @@ struct TicketEdit {
 // line meant for the person who asked.
 class TicketService {
 public:
-    explicit TicketService(TicketStore& store) : store_(store) {}
+    // With an `announcer`, every change made outside the ticket's own conversation carries the
+    // notifications that announce it there (announcer.h), stored with it.
+    explicit TicketService(TicketStore& store, const Announcer* announcer = nullptr)
+        : store_(store), announcer_(announcer) {}
+
+    // Called after a change with notifications became durable (the outbox worker wakes up).
+    // Set once, before the service is used.
+    void on_notifications(std::function<void()> listener) { listener_ = std::move(listener); }
 
     // --- Decisions: read the store, check, and return the change to make (nothing written). ---
     // The change's `ticket` is the ticket as it will be once applied.
@@ -98,7 +94,13 @@ public:
                                          const Actor& actor, time_point now);
 
 private:
+    // Adds the announcing notifications to a planned change.
+    Result<TicketChange> announced(Result<TicketChange> change, const Actor& actor,
+                                   const Conversation* where) const;
+
     TicketStore& store_;
+    const Announcer* announcer_;
+    std::function<void()> listener_;
 };
 
 }  // namespace groupdesk::tickets

@@ -55,6 +55,24 @@ Json event_json(const TicketEvent& e) {
                 {"note", e.note}};
 }
 
+// What became of an announcement; its text, not its secrets (webhook keys and response_urls are
+// never in a row).
+Json notification_json(const tickets::Notification& n) {
+    return Json{{"id", n.id},
+                {"ticket", n.ticket},
+                {"route", tickets::to_string(n.route)},
+                {"channel", n.channel},
+                {"target", n.target},
+                {"state", tickets::to_string(n.state)},
+                {"attempts", n.attempts},
+                {"created_at", rfc3339(n.created_at)},
+                {"next_attempt_at", rfc3339(n.next_attempt_at)},
+                {"sent_at", time_or_null(n.sent_at)},
+                {"last_errcode", n.last_errcode},
+                {"last_error", n.last_error},
+                {"text", n.text}};
+}
+
 Error body_error(std::string_view reason) {
     return with_public_reason(make_error(ErrorCode::InvalidArgument, std::string(reason)), reason);
 }
@@ -110,12 +128,29 @@ std::string rfc3339(tickets::time_point t) {
     return std::string(buffer, n);
 }
 
-std::string ticket_body(const Ticket& ticket, const std::vector<TicketEvent>* events) {
+std::string ticket_body(const Ticket& ticket, const std::vector<TicketEvent>* events,
+                        const std::vector<tickets::Notification>* notifications) {
     Json json = ticket_json(ticket);
     if (events != nullptr) {
         json["events"] = Json::array();
         for (const auto& e : *events) json["events"].push_back(event_json(e));
     }
+    if (notifications != nullptr) {
+        json["notifications"] = Json::array();
+        for (const auto& n : *notifications) json["notifications"].push_back(notification_json(n));
+    }
+    return dump(json);
+}
+
+std::string notification_body(const tickets::Notification& notification) {
+    return dump(notification_json(notification));
+}
+
+std::string notifications_body(const std::vector<tickets::Notification>& notifications,
+                               const std::optional<std::string>& next_cursor) {
+    Json json{{"notifications", Json::array()},
+              {"next_cursor", next_cursor ? Json(*next_cursor) : Json(nullptr)}};
+    for (const auto& n : notifications) json["notifications"].push_back(notification_json(n));
     return dump(json);
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "tickets/notification.h"
 #include "tickets/ticket.h"
 #include "tickets/ticket_service.h"
 
@@ -17,9 +18,14 @@ namespace groupdesk::api::details {
 // "2026-12-02T01:10:08Z"
 std::string rfc3339(tickets::time_point t);
 
-// A ticket object; with "events" when `events` is given.
+// A ticket object; with "events" and "notifications" when they are given.
 std::string ticket_body(const tickets::Ticket& ticket,
-                        const std::vector<tickets::TicketEvent>* events = nullptr);
+                        const std::vector<tickets::TicketEvent>* events = nullptr,
+                        const std::vector<tickets::Notification>* notifications = nullptr);
+std::string notification_body(const tickets::Notification& notification);
+// {"notifications": [...], "next_cursor": ... | null}
+std::string notifications_body(const std::vector<tickets::Notification>& notifications,
+                               const std::optional<std::string>& next_cursor);
 std::string event_body(const tickets::TicketEvent& event);
 // {"tickets": [...], "next_cursor": ... | null}
 std::string list_body(const std::vector<tickets::Ticket>& tickets,

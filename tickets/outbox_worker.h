@@ -1,0 +1,91 @@
+// OutboxWorker: delivers the pending notifications on threads of its own — never the HTTP I/O
+// threads nor the callback workers — one conversation at a time in the order of the changes,
+// within the platforms' rate limits, retrying what may succeed later with backoff.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "config/config.h"
+#include "tickets/outbox_store.h"
+#include "tickets/rate_limiter.h"
+#include "tickets/response_url_store.h"
+#include "wecom/api_client.h"
+
+namespace groupdesk::tickets {
+
+struct OutboxWorkerOptions {
+    unsigned senders = 4;     // platform calls in flight at once (each may wait for its timeout)
+    std::size_t batch = 256;  // due rows read per look at the store
+};
+
+// What became of delivery attempts, for the metrics.
+enum class DeliveryOutcome { Sent, Retry, RateLimited, Failed, Undeliverable };
+inline constexpr std::size_t kDeliveryOutcomes = 5;
+inline constexpr std::size_t kRoutes = 5;
+std::string_view to_string(DeliveryOutcome outcome) noexcept;
+
+// A response_url is good for an hour after its callback (wecom-protocol.md §6).
+inline constexpr std::chrono::hours kResponseUrlLifetime{1};
+
+// At-least-once: a row is marked sent after the platform took it, so a crash between the two
+// sends that one row again after the restart (docs/durability.md); nothing else is repeated.
+class OutboxWorker {
+public:
+    // Everything passed in outlives the worker. Starts its threads; pending rows from before a
+    // restart are delivered at once.
+    OutboxWorker(OutboxStore& outbox, ResponseUrlStore& response_urls, wecom::ApiClient& api,
+                 const config::Config& config, const Clock& clock,
+                 OutboxWorkerOptions options = {});
+    // Stops looking for rows, lets the sends in progress finish, joins.
+    ~OutboxWorker();
+    OutboxWorker(const OutboxWorker&) = delete;
+    OutboxWorker& operator=(const OutboxWorker&) = delete;
+
+    // A row was added (or came due): look now instead of at the next planned time.
+    void poke();
+
+    // Attempts so far by route and outcome.
+    std::uint64_t count(Route route, DeliveryOutcome outcome) const;
+
+private:
+    void dispatch_loop();
+    void send_loop();
+    void deliver(const Notification& row);
+    // What a failed or waiting row becomes; `attempts` counts the call just made.
+    void retry_or_fail(const Notification& row, int attempts, const Error& error, time_point now);
+    std::chrono::milliseconds backoff(int attempts);
+    void counted(Route route, DeliveryOutcome outcome);
+
+    OutboxStore& outbox_;
+    ResponseUrlStore& response_urls_;
+    wecom::ApiClient& api_;
+    const config::Config& config_;
+    const Clock& clock_;
+    const OutboxWorkerOptions options_;
+    RateLimiter limiter_;
+    std::array<std::array<std::atomic<std::uint64_t>, kDeliveryOutcomes>, kRoutes> counts_{};
+
+    std::mutex mutex_;
+    std::condition_variable dispatch_wake_;
+    std::condition_variable send_wake_;
+    bool poked_ = false;
+    bool stopping_ = false;
+    std::deque<Notification> queue_;            // handed to the senders
+    std::set<std::string> busy_conversations_;  // order keys with a row queued or in flight
+    Clock::WatchId clock_watch_ = 0;
+
+    std::vector<std::thread> senders_;
+    std::thread dispatcher_;  // last: starts once everything above exists
+};
+
+}  // namespace groupdesk::tickets
