@@ -1,10 +1,7 @@
 // lookup(): one read on a leased reader connection, with SQLite's failures turned into Errors.
 #pragma once
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <exception>
-#include <string>
 #include <string_view>
 #include <utility>
 
@@ -14,21 +11,22 @@
 
 namespace groupdesk::storage::sqlite {
 
-// SQLite's errors are Unavailable (the caller retries), a row this build cannot read is Internal.
-// The lease is discarded after either, so a connection in an unknown state is not reused.
+// What a failed lookup reports: SQLite's errors are Unavailable (the caller retries), anything
+// else — a row this build cannot read — is Internal. Here rather than in lookup(), so headers
+// stay free of SQLite types.
+[[nodiscard]] Error lookup_error(std::string_view what, std::exception_ptr failure);
+
+// Runs `fn` on a leased reader. After a failure the lease is discarded, so a connection in an
+// unknown state is not reused.
 template <class T, class F>
 Result<T> lookup(Database& db, std::string_view what, F&& fn) {
     auto reader = db.readers().take();
     if (!reader) return std::move(reader).error();
     try {
         return std::forward<F>(fn)(*reader);  // the lease resets the statements, ending the read
-    } catch (const SQLite::Exception& e) {
+    } catch (...) {
         reader->discard();
-        return make_error(ErrorCode::Unavailable, std::string(what) + ": " + e.what(),
-                          e.getExtendedErrorCode());
-    } catch (const std::exception& e) {
-        reader->discard();
-        return make_error(ErrorCode::Internal, std::string(what) + ": " + e.what());
+        return lookup_error(what, std::current_exception());
     }
 }
 

@@ -23,8 +23,8 @@ public:
     // `db` must outlive the store.
     [[nodiscard]] static Result<std::unique_ptr<SqliteResponseUrlStore>> open(Database& db);
 
-    // Waits until this store's queued records are committed (their jobs refer to nothing of the
-    // store, but callers expect a closed store to have written what it was given).
+    // Waits until this store's queued records are committed, so what it was given is durable
+    // before the database may be closed.
     ~SqliteResponseUrlStore() override;
     SqliteResponseUrlStore(const SqliteResponseUrlStore&) = delete;
     SqliteResponseUrlStore& operator=(const SqliteResponseUrlStore&) = delete;
