@@ -227,6 +227,7 @@ TEST_P(OutboxStoreContract, ListFiltersNewestFirstAndPages) {
 
 TEST_P(OutboxStoreContract, ListLimitIsClampedToMaxPageSize) {
     std::vector<std::string> targets;
+    targets.reserve(kMaxPageSize + 5);
     for (std::size_t i = 0; i < kMaxPageSize + 5; ++i) targets.push_back("t" + std::to_string(i));
     announce(targets);
     EXPECT_EQ(list_ok(outbox(), {.limit = 1000}).size(), kMaxPageSize);
@@ -234,11 +235,13 @@ TEST_P(OutboxStoreContract, ListLimitIsClampedToMaxPageSize) {
 
 TEST_P(OutboxStoreContract, ListsWhileTheWorkerMarks) {
     std::vector<std::string> targets;
+    targets.reserve(60);
     for (int i = 0; i < 60; ++i) targets.push_back("t" + std::to_string(i % 7));
     const Ids rows = announce(targets);
     std::atomic<bool> done{false};
     std::atomic<int> errors{0};
     std::vector<std::thread> readers;
+    readers.reserve(3);
     for (int r = 0; r < 3; ++r) {
         readers.emplace_back([&] {
             while (!done.load()) {

@@ -127,6 +127,7 @@ TEST_P(ResponseUrlStoreContract, OneOfFourThreadsGetsIt) {
         std::atomic<int> got{0};
         std::atomic<int> errors{0};
         std::vector<std::thread> threads;
+        threads.reserve(4);
         for (int i = 0; i < 4; ++i) {
             threads.emplace_back([&] {
                 auto taken = store().take("bot", "chat1", kT);
