@@ -110,6 +110,45 @@ constexpr std::string_view kMigrations[] = {
     "  WHEN new.action = 'comment' BEGIN"
     "  INSERT INTO ticket_comments_fts (rowid, ticket, note) VALUES (new.id, new.ticket, new.note);"
     "END;",
+    // 4: the outbox (tickets/outbox_store.h), written with each ticket change, and the latest
+    // response_url of each AI-bot chat (tickets/response_url_store.h). Times are unix seconds,
+    // enums their lower-case words, mentions the user ids joined with '\n' (ids never hold one).
+    // outbox_heads finds each order key's lowest pending id without reading sent rows;
+    // outbox_next walks pending rows by due time; outbox_state and outbox_ticket serve the
+    // admin lists newest first.
+    "CREATE TABLE outbox ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  ticket INTEGER NOT NULL REFERENCES tickets (number),"
+    "  route TEXT NOT NULL,"
+    "  channel TEXT NOT NULL,"
+    "  target TEXT NOT NULL,"
+    "  order_key TEXT NOT NULL,"
+    "  markdown INTEGER NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  mentions TEXT NOT NULL,"
+    "  state TEXT NOT NULL,"
+    "  attempts INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  next_attempt_at INTEGER NOT NULL,"
+    "  sent_at INTEGER,"
+    "  last_errcode INTEGER NOT NULL,"
+    "  last_error TEXT NOT NULL"
+    ");"
+    "CREATE INDEX outbox_heads ON outbox (state, order_key, id);"
+    "CREATE INDEX outbox_next ON outbox (state, next_attempt_at);"
+    "CREATE INDEX outbox_state ON outbox (state, id);"
+    "CREATE INDEX outbox_ticket ON outbox (ticket, id);"
+    // `used` keeps a handed-out URL from going out twice; the row stays until the next callback
+    // replaces it or the sweep drops it.
+    "CREATE TABLE response_urls ("
+    "  channel TEXT NOT NULL,"
+    "  conversation TEXT NOT NULL,"
+    "  url TEXT NOT NULL,"
+    "  received_at INTEGER NOT NULL,"
+    "  used INTEGER NOT NULL,"
+    "  PRIMARY KEY (channel, conversation)"
+    ");"
+    "CREATE INDEX response_urls_received_at ON response_urls (received_at);",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));

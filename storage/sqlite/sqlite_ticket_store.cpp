@@ -11,7 +11,9 @@
 #include <utility>
 
 #include "common/clock.h"
+#include "storage/sqlite/lookup.h"
 #include "storage/sqlite/reader_pool.h"
+#include "storage/sqlite/sqlite_outbox_store.h"
 #include "storage/sqlite/ticket_filters.h"
 #include "storage/sqlite/writer.h"
 
@@ -123,28 +125,10 @@ Ticket read_ticket(SQLite::Statement& s) {
     return t;
 }
 
-// A lookup on a leased reader: SQLite's errors are Unavailable (the caller retries), a row this
-// build cannot read is Internal. The lease is discarded after either.
-template <class T, class F>
-Result<T> read(Database& db, std::string_view what, F&& fn) {
-    auto reader = db.readers().take();
-    if (!reader) return std::move(reader).error();
-    try {
-        return fn(*reader);  // the lease resets the statements, ending the read transaction
-    } catch (const SQLite::Exception& e) {
-        reader->discard();
-        return make_error(ErrorCode::Unavailable, std::string(what) + ": " + e.what(),
-                          e.getExtendedErrorCode());
-    } catch (const std::exception& e) {
-        reader->discard();
-        return make_error(ErrorCode::Internal, std::string(what) + ": " + e.what());
-    }
-}
-
 }  // namespace
 
 Result<std::unique_ptr<SqliteTicketStore>> SqliteTicketStore::open(Database& db) {
-    auto max_number = read<std::int64_t>(db, "ticket numbers", [](ReaderPool::Lease& lease) {
+    auto max_number = lookup<std::int64_t>(db, "ticket numbers", [](ReaderPool::Lease& lease) {
         auto& select = lease.statement(kMaxNumberSql);
         select.executeStep();
         return select.getColumn(0).getInt64();
@@ -172,7 +156,7 @@ void SqliteTicketStore::raise_last_number(std::int64_t number) {
 }
 
 Result<std::optional<Ticket>> SqliteTicketStore::find(std::int64_t number) {
-    return read<std::optional<Ticket>>(db_, "ticket lookup", [&](ReaderPool::Lease& lease) {
+    return lookup<std::optional<Ticket>>(db_, "ticket lookup", [&](ReaderPool::Lease& lease) {
         auto& select = lease.statement(kSelectTicketSql);
         select.bind(1, number);
         std::optional<Ticket> ticket;
@@ -182,7 +166,7 @@ Result<std::optional<Ticket>> SqliteTicketStore::find(std::int64_t number) {
 }
 
 Result<std::vector<TicketEvent>> SqliteTicketStore::events(std::int64_t number) {
-    return read<std::vector<TicketEvent>>(db_, "ticket events", [&](ReaderPool::Lease& lease) {
+    return lookup<std::vector<TicketEvent>>(db_, "ticket events", [&](ReaderPool::Lease& lease) {
         auto& select = lease.statement(kSelectEventsSql);
         select.bind(1, number);
         std::vector<TicketEvent> events;
@@ -215,7 +199,7 @@ Result<tickets::TicketPage> SqliteTicketStore::list(const tickets::TicketQuery& 
     // One more than the page: whether another page follows, without counting.
     const std::string page_sql =
         "SELECT " GD_TICKET_COLUMNS " FROM tickets" + page.sql + " ORDER BY number DESC LIMIT ?";
-    return read<tickets::TicketPage>(db_, "ticket list", [&](ReaderPool::Lease& lease) {
+    return lookup<tickets::TicketPage>(db_, "ticket list", [&](ReaderPool::Lease& lease) {
         tickets::TicketPage result;
         // The page and its total from one snapshot.
         lease.connection().exec("BEGIN");
@@ -244,7 +228,7 @@ Result<tickets::TicketPage> SqliteTicketStore::list(const tickets::TicketQuery& 
 Result<std::optional<tickets::CommandRecord>> SqliteTicketStore::find_command(
     std::string_view source_key) {
     const std::string key(source_key);
-    return read<std::optional<tickets::CommandRecord>>(
+    return lookup<std::optional<tickets::CommandRecord>>(
         db_, "ticket command lookup", [&](ReaderPool::Lease& lease) {
             auto& select = lease.statement(kSelectCommandSql);
             select.bindNoCopy(1, key);
@@ -337,6 +321,8 @@ Status SqliteTicketStore::apply_in(WriteContext& w, const tickets::TicketChange&
         insert.bindNoCopy(9, e.note);
         insert.exec();
     }
+    // In the change's savepoint: a refused or rolled-back change announces nothing.
+    insert_notifications(w, t.number, change.notifications, t.updated_at);
     // Harmless if the commit then fails: a skipped number is allowed.
     if (change.kind == tickets::TicketChange::Kind::Create) raise_last_number(t.number);
     return ok_status();

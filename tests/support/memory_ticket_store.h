@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -12,14 +13,24 @@
 #include <utility>
 #include <vector>
 
+#include "tests/support/memory_outbox_store.h"
 #include "tickets/ticket_store.h"
 
 namespace groupdesk::test {
 
 // Thread-safe; apply() runs `done` synchronously, on the caller's thread. Times are kept to the
-// second, like the SQLite backend.
+// second, like the SQLite backend. A change's notifications go to outbox(), under the same lock
+// as the rest of the change, so nobody sees the one without the other.
 class MemoryTicketStore final : public tickets::TicketStore {
 public:
+    MemoryTicketStore() : outbox_(std::make_shared<MemoryOutboxStore>()) {}
+    // Shares `outbox` with whoever else holds it (a test's delivery side, say).
+    explicit MemoryTicketStore(std::shared_ptr<MemoryOutboxStore> outbox)
+        : outbox_(std::move(outbox)) {}
+
+    MemoryOutboxStore& outbox() noexcept { return *outbox_; }
+    const std::shared_ptr<MemoryOutboxStore>& shared_outbox() const noexcept { return outbox_; }
+
     Result<std::int64_t> reserve_number() override {
         std::lock_guard lock(mutex_);
         return ++last_number_;
@@ -145,6 +156,9 @@ private:
             std::string key = change.command->source_key;
             commands_.emplace(std::move(key), std::move(*change.command));
         }
+        if (!change.notifications.empty()) {
+            outbox_->add(t.number, std::move(change.notifications), t.updated_at);
+        }
         tickets_[t.number] = std::move(t);
         return Status{};
     }
@@ -155,6 +169,7 @@ private:
     std::map<std::string, tickets::CommandRecord, std::less<>> commands_;
     std::int64_t last_number_ = 0;
     std::int64_t last_event_id_ = 0;
+    std::shared_ptr<MemoryOutboxStore> outbox_;
 };
 
 }  // namespace groupdesk::test
