@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -81,6 +82,12 @@ Error failure(ErrorCode code, const std::string& message, int detail) {
     return error;
 }
 
+// The channel's own config cannot make this call; nothing was sent.
+Error setup_error(const std::string& message) {
+    return with_public_reason(make_error(ErrorCode::FailedPrecondition, message),
+                              "the channel is not set up to send this");
+}
+
 ErrorCode errcode_class(int errcode) {
     if (in(kRetryable, errcode)) return ErrorCode::Unavailable;
     if (in(kTokenErrors, errcode) || errcode == 41001) return ErrorCode::Unauthenticated;
@@ -128,7 +135,7 @@ WecomApiClient::WecomApiClient(HttpClient& http, const config::Platform& platfor
     : http_(http), platform_(platform), clock_(clock) {}
 
 Status WecomApiClient::send_webhook(std::string_view key, const OutboundMessage& message) {
-    if (key.empty()) return failure(ErrorCode::FailedPrecondition, "no webhook key", 0);
+    if (key.empty()) return setup_error("no webhook key");
     const std::string url =
         platform_.wecom_api_base + "/cgi-bin/webhook/send?key=" + percent_encode(key);
     HttpTimeouts timeouts{platform_.connect_timeout, platform_.request_timeout};
@@ -159,12 +166,10 @@ Status WecomApiClient::post_response_url(std::string_view url, const OutboundMes
 Status WecomApiClient::send_app_message(const config::Channel& channel, std::string_view user,
                                         const OutboundMessage& message) {
     if (channel.kind != config::ChannelKind::WeCom) {
-        return failure(ErrorCode::FailedPrecondition,
-                       "channel " + channel.name + " is not a wecom channel", 0);
+        return setup_error("channel " + channel.name + " is not a wecom channel");
     }
     if (channel.agent_id <= 0) {
-        return failure(ErrorCode::FailedPrecondition,
-                       "channel " + channel.name + " has no agent_id to send app messages as", 0);
+        return setup_error("channel " + channel.name + " has no agent_id to send app messages as");
     }
     Json body{{"touser", std::string(user)}, {"agentid", channel.agent_id}, {"safe", 0}};
     if (message.markdown) {
@@ -181,8 +186,7 @@ Status WecomApiClient::send_app_message(const config::Channel& channel, std::str
 Status WecomApiClient::send_custom_message(const config::Channel& channel, std::string_view openid,
                                            const OutboundMessage& message) {
     if (channel.kind != config::ChannelKind::Mp) {
-        return failure(ErrorCode::FailedPrecondition,
-                       "channel " + channel.name + " is not an mp channel", 0);
+        return setup_error("channel " + channel.name + " is not an mp channel");
     }
     const Json body{{"touser", std::string(openid)},
                     {"msgtype", "text"},
@@ -217,9 +221,8 @@ WecomApiClient::TokenSlot& WecomApiClient::slot(const config::Channel& channel) 
 
 Result<std::string> WecomApiClient::token(const config::Channel& channel, std::string_view stale) {
     if (channel.secret.empty() || channel.receive_id.empty()) {
-        return failure(
-            ErrorCode::FailedPrecondition,
-            "channel " + channel.name + " needs receive_id and secret to get an access token", 0);
+        return setup_error("channel " + channel.name +
+                           " needs receive_id and secret to get an access token");
     }
     TokenSlot& s = slot(channel);
     std::lock_guard lock(s.mutex);

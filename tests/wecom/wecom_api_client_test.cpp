@@ -306,6 +306,7 @@ TEST_F(WecomApiClientTest, AChannelWithoutSecretOrAgentIdIsRefusedWithoutACall) 
         const Status status = client.send_app_message(*channel, "u", text("x"));
         ASSERT_FALSE(status);
         EXPECT_EQ(status.error().code, ErrorCode::FailedPrecondition);
+        EXPECT_EQ(status.error().public_reason, "the channel is not set up to send this");
     }
     config::Channel oa = oa_channel();
     oa.secret.clear();
