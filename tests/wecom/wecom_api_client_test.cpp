@@ -155,6 +155,17 @@ TEST_F(WecomApiClientTest, TokenIsCachedUntilFiveMinutesBeforeItExpires) {
     EXPECT_EQ(fake.requests(kSend)[2].query, "access_token=tok-2");
 }
 
+TEST_F(WecomApiClientTest, AShortLivedTokenIsUsedForHalfItsLife) {
+    fake.set_expires_in(60);
+    ASSERT_TRUE(client.send_app_message(app, "u", text("1")));
+    clock.advance(29s);
+    ASSERT_TRUE(client.send_app_message(app, "u", text("2")));
+    EXPECT_EQ(count(kGetToken), 1u);
+    clock.advance(1s);
+    ASSERT_TRUE(client.send_app_message(app, "u", text("3")));
+    EXPECT_EQ(count(kGetToken), 2u);
+}
+
 TEST_F(WecomApiClientTest, EachAppHasItsOwnToken) {
     config::Channel other = app_channel();
     other.secret = "other-secret";
@@ -246,6 +257,18 @@ TEST_F(WecomApiClientTest, HttpErrorsAndNonJsonAnswers) {
     status = client.send_webhook("k", text("x"));
     ASSERT_FALSE(status);
     EXPECT_EQ(status.error().code, ErrorCode::Unavailable);
+}
+
+TEST_F(WecomApiClientTest, TooManyRequestsIsUnavailable) {
+    fake.fail_next(kWebhook, Failure::http(429));
+    const Status status = client.send_webhook("k", text("x"));
+    ASSERT_FALSE(status);
+    EXPECT_EQ(status.error().code, ErrorCode::Unavailable);
+}
+
+TEST_F(WecomApiClientTest, InvalidUtf8IsReplacedNotThrown) {
+    ASSERT_TRUE(client.send_webhook("k", text("bad \xff byte")));
+    EXPECT_EQ(body_of(kWebhook)["text"]["content"], "bad \xEF\xBF\xBD byte");
 }
 
 TEST_F(WecomApiClientTest, TimeoutIsUnavailable) {
