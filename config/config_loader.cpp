@@ -20,6 +20,7 @@
 
 #include "config/details/channel_rules.h"
 #include "config/details/people_rules.h"
+#include "config/details/platform_rules.h"
 
 namespace groupdesk::config {
 namespace {
@@ -198,7 +199,7 @@ Config Checker::read(const Json& root) {
     Config c;
     check_keys(root, "",
                {"listen", "database", "http", "callbacks", "dedup", "log", "channels", "agents",
-                "admins", "api_tokens"});
+                "admins", "api_tokens", "platform", "outbox"});
 
     const Json* listen = section(root, "listen", {"address", "port", "threads"});
     if (auto address = string(listen, "address", "listen")) {
@@ -277,6 +278,7 @@ Config Checker::read(const Json& root) {
     read_channels(root, c);
     std::vector<details::Problem> problems;
     details::read_people(root, c, problems);
+    details::read_platform(root, c, problems);
     report(problems);
     return c;
 }
@@ -300,7 +302,7 @@ void Checker::read_channels(const Json& root, Config& config) {
 Channel Checker::read_channel(const Json& obj, const std::string& path) {
     check_keys(obj, path,
                {"name", "kind", "token", "encoding_aes_key", "receive_id", "secret",
-                "accept_plaintext", "bot_names", "agents"});
+                "accept_plaintext", "bot_names", "agents", "agent_id", "group_webhooks"});
     auto field = [&obj](const char* key) {
         details::StringField f;
         f.present = obj.contains(key);
@@ -315,6 +317,7 @@ Channel Checker::read_channel(const Json& obj, const std::string& path) {
     report(problems);
     problems.clear();
     details::read_channel_people(obj, path, channel, problems);
+    details::read_channel_platform(obj, path, channel, problems);
     report(problems);
     if (obj.contains("accept_plaintext")) {
         const Json& value = obj["accept_plaintext"];

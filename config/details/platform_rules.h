@@ -1,0 +1,28 @@
+// The rules for talking to the platforms: where their APIs are and how long a call may take
+// (platform), how the outbox retries (outbox), and a channel's sending identity (agent_id,
+// group_webhooks). config_loader.cpp hands over the parsed document.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "config/details/channel_rules.h"
+
+namespace groupdesk::config::details {
+
+// The top-level "platform" and "outbox" sections of `root` into `config`.
+void read_platform(const nlohmann::ordered_json& root, Config& config,
+                   std::vector<Problem>& problems);
+
+// A channel object's agent_id (wecom only) and group_webhooks (aibot only). Webhook keys are
+// secrets: a message names the chat id, never the key.
+void read_channel_platform(const nlohmann::ordered_json& obj, const std::string& path,
+                           Channel& channel, std::vector<Problem>& problems);
+
+// An http:// or https:// base URL with a host and nothing after it: no trailing slash, query,
+// fragment, space or control character, since API paths are appended to it as they are.
+bool valid_base_url(const std::string& url);
+
+}  // namespace groupdesk::config::details

@@ -1,0 +1,106 @@
+// libcurl behind HttpClient: the only file that includes curl.
+#include "wecom/curl_http_client.h"
+
+#include <curl/curl.h>
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace groupdesk::wecom {
+namespace {
+
+// A platform answer is a small JSON object; anything bigger is not one, and must not fill memory.
+constexpr std::size_t kMaxBody = std::size_t{1} << 20;
+
+struct Sink {
+    std::string body;
+    bool too_big = false;
+};
+
+std::size_t on_data(char* data, std::size_t size, std::size_t count, void* user) {
+    auto* sink = static_cast<Sink*>(user);
+    const std::size_t n = size * count;
+    if (sink->body.size() + n > kMaxBody) {
+        sink->too_big = true;
+        return 0;  // makes curl stop with CURLE_WRITE_ERROR
+    }
+    sink->body.append(data, n);
+    return n;
+}
+
+struct EasyDeleter {
+    void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
+};
+struct ListDeleter {
+    void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+
+Error transport_error(const std::string& reason) {
+    return make_error(ErrorCode::Unavailable, "transport: " + reason, 0);
+}
+
+// `post_body` null: a GET.
+Result<HttpResult> perform(std::string_view url, const std::string* content_type,
+                           const std::string* post_body, const HttpTimeouts& timeouts) {
+    std::unique_ptr<CURL, EasyDeleter> curl(curl_easy_init());
+    if (!curl) return transport_error("curl_easy_init failed");
+    const std::string target(url);
+    Sink sink;
+    char reason[CURL_ERROR_SIZE] = {};
+    CURL* h = curl.get();
+    curl_easy_setopt(h, CURLOPT_URL, target.c_str());
+    // Only the platform's own hosts are called; any other scheme in a URL is a mistake.
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    // Timeouts through signals would hit other threads; the threaded resolver needs none.
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeouts.connect.count()));
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeouts.total.count()));
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, reason);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_data);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+    std::unique_ptr<curl_slist, ListDeleter> headers;
+    if (post_body != nullptr) {
+        headers.reset(curl_slist_append(nullptr, ("Content-Type: " + *content_type).c_str()));
+        // No "Expect: 100-continue" round trip for a small body.
+        headers.reset(curl_slist_append(headers.release(), "Expect:"));
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+        curl_easy_setopt(h, CURLOPT_POST, 1L);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, post_body->data());
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                         static_cast<curl_off_t>(post_body->size()));
+    }
+    const CURLcode code = curl_easy_perform(h);
+    if (sink.too_big) return transport_error("answer larger than 1 MiB");
+    if (code != CURLE_OK) {
+        return transport_error(reason[0] != '\0' ? std::string(reason)
+                                                 : std::string(curl_easy_strerror(code)));
+    }
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    return HttpResult{static_cast<int>(status), std::move(sink.body)};
+}
+
+}  // namespace
+
+CurlHttpClient::CurlHttpClient() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+Result<HttpResult> CurlHttpClient::post(std::string_view url, std::string_view content_type,
+                                        std::string_view body, const HttpTimeouts& timeouts) {
+    const std::string type(content_type);
+    const std::string payload(body);
+    return perform(url, &type, &payload, timeouts);
+}
+
+Result<HttpResult> CurlHttpClient::get(std::string_view url, const HttpTimeouts& timeouts) {
+    return perform(url, nullptr, nullptr, timeouts);
+}
+
+}  // namespace groupdesk::wecom
