@@ -16,17 +16,25 @@
 #include "bot/maintenance.h"
 #include "bot/metrics.h"
 #include "bot/plaintext_binding.h"
+#include "bot/platform_metrics.h"
 #include "bot/router.h"
 #include "bot/work_queue.h"
 #include "handlers/command_handler.h"
 #include "handlers/dedup.h"
 #include "handlers/help_handler.h"
 #include "handlers/pipeline.h"
+#include "handlers/response_url_recorder.h"
 #include "handlers/roles.h"
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/sqlite_dedup_store.h"
+#include "storage/sqlite/sqlite_outbox_store.h"
+#include "storage/sqlite/sqlite_response_url_store.h"
 #include "storage/sqlite/sqlite_ticket_store.h"
+#include "tickets/announcer.h"
+#include "tickets/outbox_worker.h"
 #include "tickets/ticket_service.h"
+#include "wecom/curl_http_client.h"
+#include "wecom/wecom_api_client.h"
 
 namespace groupdesk::bot {
 namespace {
@@ -46,6 +54,13 @@ struct App::Impl {
     std::unique_ptr<storage::sqlite::Database> database;
     std::unique_ptr<storage::sqlite::SqliteDedupStore> dedup_store;
     std::unique_ptr<storage::sqlite::SqliteTicketStore> ticket_store;
+    std::unique_ptr<storage::sqlite::SqliteOutboxStore> outbox_store;
+    std::unique_ptr<storage::sqlite::SqliteResponseUrlStore> response_urls;
+    std::unique_ptr<wecom::CurlHttpClient> http_client;
+    std::unique_ptr<wecom::WecomApiClient> platform;
+    std::unique_ptr<MeasuredApiClient> measured_platform;
+    std::unique_ptr<tickets::Announcer> announcer;
+    std::unique_ptr<tickets::OutboxWorker> outbox_worker;
     std::unique_ptr<tickets::TicketService> tickets;
     std::unique_ptr<handlers::Roles> roles;
     std::unique_ptr<api::TicketsApi> api;
@@ -58,6 +73,7 @@ struct App::Impl {
     std::unique_ptr<HttpServer> server;
     std::unique_ptr<DedupSweeper> sweeper;
     std::unique_ptr<SearchIndexer> indexer;
+    std::unique_ptr<ResponseUrlSweeper> url_sweeper;
 
     ~Impl() {
         // Order matters: no more requests (every one answered), then the workers finish what
@@ -67,7 +83,10 @@ struct App::Impl {
         server.reset();
         workers.reset();
         deadlines.reset();
+        // Sends in progress finish; what is still pending goes out after the next start.
+        outbox_worker.reset();
         sweeper.reset();
+        url_sweeper.reset();
         indexer.reset();
         if (dedup_store) dedup_store->close();
     }
@@ -90,16 +109,38 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     auto ticket_store = storage::sqlite::SqliteTicketStore::open(*impl->database);
     if (!ticket_store.ok()) return std::move(ticket_store).error();
     impl->ticket_store = std::move(ticket_store).value();
-    impl->tickets = std::make_unique<tickets::TicketService>(*impl->ticket_store);
+    auto outbox_store = storage::sqlite::SqliteOutboxStore::open(*impl->database);
+    if (!outbox_store.ok()) return std::move(outbox_store).error();
+    impl->outbox_store = std::move(outbox_store).value();
+    auto response_urls = storage::sqlite::SqliteResponseUrlStore::open(*impl->database);
+    if (!response_urls.ok()) return std::move(response_urls).error();
+    impl->response_urls = std::move(response_urls).value();
+
+    // Announcements of ticket changes: rows written with each change, delivered by the outbox
+    // worker's own threads through the platform client.
+    impl->http_client = std::make_unique<wecom::CurlHttpClient>();
+    impl->platform =
+        std::make_unique<wecom::WecomApiClient>(*impl->http_client, cfg.platform, clock);
+    impl->measured_platform = std::make_unique<MeasuredApiClient>(*impl->platform);
+    impl->announcer = std::make_unique<tickets::Announcer>(cfg);
+    impl->outbox_worker = std::make_unique<tickets::OutboxWorker>(
+        *impl->outbox_store, *impl->response_urls, *impl->measured_platform, cfg, clock);
+    impl->tickets =
+        std::make_unique<tickets::TicketService>(*impl->ticket_store, impl->announcer.get());
+    auto* outbox_worker = impl->outbox_worker.get();
+    impl->tickets->on_notifications([outbox_worker] { outbox_worker->poke(); });
     impl->roles = std::make_unique<handlers::Roles>(cfg);
 
     // The order of the chain is behaviour:
     // 1. dedup: a platform retry is answered from the record and nothing else runs again.
     impl->pipeline.add(std::make_unique<handlers::DedupHandler>(*impl->dedup_store));
-    // 2. commands: "@assistant 工单 …", "解决 #12": a ticket command is answered here; any other
+    // 2. response_url: each AI-bot conversation's latest one-shot URL is kept (durable with the
+    //    answer), one way to announce ticket news there later; always passes.
+    impl->pipeline.add(std::make_unique<handlers::ResponseUrlRecorder>(*impl->response_urls));
+    // 3. commands: "@assistant 工单 …", "解决 #12": a ticket command is answered here; any other
     //    message passes on.
     impl->pipeline.add(std::make_unique<handlers::CommandHandler>(*impl->tickets, *impl->roles));
-    // 3. help: welcome events and "help"; last, so that what answers real requests goes first.
+    // 4. help: welcome events and "help"; last, so that what answers real requests goes first.
     impl->pipeline.add(std::make_unique<handlers::HelpHandler>(handlers::default_help_texts()));
 
     std::vector<std::string> names;
@@ -141,7 +182,9 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     }
     impl->router->mount(std::string(kCallbackPrefix), callback_mount(std::move(callbacks)));
     // The REST API waits on the disk (reads, commits): on the workers, never the I/O threads.
-    impl->api = std::make_unique<api::TicketsApi>(*impl->tickets, clock, cfg.api_tokens);
+    impl->api = std::make_unique<api::TicketsApi>(*impl->tickets, clock, cfg.api_tokens,
+                                                  impl->outbox_store.get(),
+                                                  [outbox_worker] { outbox_worker->poke(); });
     auto* rest = impl->api.get();
     impl->router->mount(
         std::string(kApiMount),
@@ -158,8 +201,13 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
             router->handle(std::move(request), std::move(respond));
         });
     impl->metrics->observe(impl->server->stats());  // the server outlives every request
+    auto* measured = impl->measured_platform.get();
+    impl->metrics->add_section([measured, outbox_worker, &clock] {
+        return measured->render() + render_outbox_metrics(*outbox_worker, clock);
+    });
     impl->sweeper = std::make_unique<DedupSweeper>(*impl->dedup_store, clock, cfg.dedup);
     impl->indexer = std::make_unique<SearchIndexer>(*impl->ticket_store, clock);
+    impl->url_sweeper = std::make_unique<ResponseUrlSweeper>(*impl->response_urls, clock);
     return std::unique_ptr<App>(new App(std::move(impl)));
 }
 

@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include "storage/sqlite/sqlite_ticket_store.h"
+#include "tickets/outbox_worker.h"
+#include "tickets/response_url_store.h"
 
 namespace groupdesk::bot {
 namespace {
@@ -54,6 +56,25 @@ void SearchIndexer::index() {
             return;
         }
         if (*indexed < kIndexBatch || worker_.stopping()) return;
+    }
+}
+
+ResponseUrlSweeper::ResponseUrlSweeper(tickets::ResponseUrlStore& store, const Clock& clock)
+    : store_(store),
+      clock_(clock),
+      worker_(
+          clock, kInterval, [this] { sweep(); },
+          [](std::string_view what) { spdlog::error("response_url sweep threw: {}", what); }) {}
+
+void ResponseUrlSweeper::sweep() {
+    const auto cutoff = clock_.now() - tickets::kResponseUrlLifetime;
+    for (;;) {
+        auto removed = store_.expire_before(cutoff, kSweepBatch);
+        if (!removed.ok()) {
+            spdlog::warn("response_url sweep failed: {}", removed.error().message);
+            return;
+        }
+        if (*removed < kSweepBatch || worker_.stopping()) return;
     }
 }
 

@@ -12,6 +12,9 @@
 namespace groupdesk::storage::sqlite {
 class SqliteTicketStore;
 }
+namespace groupdesk::tickets {
+class ResponseUrlStore;
+}
 
 namespace groupdesk::bot {
 
@@ -42,6 +45,21 @@ private:
     void index();
 
     storage::sqlite::SqliteTicketStore& store_;
+    PeriodicWorker worker_;  // last
+};
+
+// Forgets response_urls past their hour (they can no longer be used), every ten minutes.
+class ResponseUrlSweeper {
+public:
+    static constexpr std::chrono::minutes kInterval{10};
+
+    ResponseUrlSweeper(tickets::ResponseUrlStore& store, const Clock& clock);
+
+private:
+    void sweep();
+
+    tickets::ResponseUrlStore& store_;
+    const Clock& clock_;
     PeriodicWorker worker_;  // last
 };
 

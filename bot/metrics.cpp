@@ -155,6 +155,7 @@ std::string Metrics::render() const {
                std::to_string(m->dedup_hits.load(std::memory_order_relaxed)) + "\n";
     }
     if (http_ != nullptr) render_http(*http_, out);
+    for (const auto& section : sections_) out += section();
     return out;
 }
 

@@ -6,6 +6,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -44,6 +45,11 @@ public:
     void record_dedup_hit(std::string_view channel);
     // Renders the HTTP server's connection counts too; `stats` must outlive this object's use.
     void observe(const HttpServerStats& stats) { http_ = &stats; }
+    // Appends what `section` renders (another component's metrics) to every scrape. Set up
+    // before the server starts; `section` must be safe to call from any thread.
+    void add_section(std::function<std::string()> section) {
+        sections_.push_back(std::move(section));
+    }
 
     std::string render() const;
 
@@ -53,6 +59,7 @@ private:
 
     std::vector<std::unique_ptr<ChannelMetrics>> channels_;
     const HttpServerStats* http_ = nullptr;
+    std::vector<std::function<std::string()>> sections_;
 };
 
 }  // namespace groupdesk::bot

@@ -92,6 +92,21 @@ void OutboxWorker::counted(Route route, DeliveryOutcome outcome) {
     counts_[index_of(route)][index_of(outcome)].fetch_add(1, std::memory_order_relaxed);
 }
 
+std::optional<OutboxStore::Backlog> OutboxWorker::backlog() const {
+    std::lock_guard lock(mutex_);
+    return backlog_;
+}
+
+void OutboxWorker::refresh_backlog(time_point now) {
+    constexpr auto kEvery = seconds{1};
+    if (backlog_read_at_ != time_point{} && now - backlog_read_at_ < kEvery) return;
+    backlog_read_at_ = now;
+    auto backlog = outbox_.backlog();
+    if (!backlog.ok()) return;  // keep the last reading
+    std::lock_guard lock(mutex_);
+    backlog_ = *backlog;
+}
+
 void OutboxWorker::dispatch_loop() {
     for (;;) {
         {
@@ -100,6 +115,7 @@ void OutboxWorker::dispatch_loop() {
             poked_ = false;
         }
         const time_point now = clock_.now();
+        refresh_backlog(now);
         auto due = outbox_.due(now, options_.batch);
         Clock::duration wait = kIdleLook;
         if (!due.ok()) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -56,9 +57,13 @@ public:
 
     // Attempts so far by route and outcome.
     std::uint64_t count(Route route, DeliveryOutcome outcome) const;
+    // The store's backlog as the worker last read it (at most a second old while it runs), so
+    // that a metrics scrape never waits on the disk. nullopt until the first read.
+    std::optional<OutboxStore::Backlog> backlog() const;
 
 private:
     void dispatch_loop();
+    void refresh_backlog(time_point now);
     void send_loop();
     void deliver(const Notification& row);
     // What a failed or waiting row becomes; `attempts` counts the call just made.
@@ -75,13 +80,15 @@ private:
     RateLimiter limiter_;
     std::array<std::array<std::atomic<std::uint64_t>, kDeliveryOutcomes>, kRoutes> counts_{};
 
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::condition_variable dispatch_wake_;
     std::condition_variable send_wake_;
     bool poked_ = false;
     bool stopping_ = false;
-    std::deque<Notification> queue_;            // handed to the senders
-    std::set<std::string> busy_conversations_;  // order keys with a row queued or in flight
+    std::optional<OutboxStore::Backlog> backlog_;  // the last reading
+    time_point backlog_read_at_{};                 // dispatcher thread only
+    std::deque<Notification> queue_;               // handed to the senders
+    std::set<std::string> busy_conversations_;     // order keys with a row queued or in flight
     Clock::WatchId clock_watch_ = 0;
 
     std::vector<std::thread> senders_;

@@ -1,0 +1,133 @@
+// Counting and timing platform calls; rendering them and the outbox's state.
+#include "bot/platform_metrics.h"
+
+#include <chrono>
+#include <cstdio>
+
+namespace groupdesk::bot {
+namespace {
+
+constexpr std::array<std::string_view, 4> kApiNames = {"webhook", "response_url", "message_send",
+                                                       "custom_send"};
+constexpr std::array<std::string_view, 3> kOutcomeNames = {"ok", "retryable", "failed"};
+
+std::string number(double v) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.6g", v);
+    return buffer;
+}
+
+}  // namespace
+
+Status MeasuredApiClient::measured(std::size_t api, const std::function<Status()>& call) {
+    const auto started = std::chrono::steady_clock::now();
+    Status status = call();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    Api& m = apis_[api];
+    const std::size_t outcome =
+        status.ok() ? 0 : (status.error().code == ErrorCode::Unavailable ? 1 : 2);
+    m.outcomes[outcome].fetch_add(1, std::memory_order_relaxed);
+    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+        if (seconds <= kBuckets[i]) {
+            m.buckets[i].fetch_add(1, std::memory_order_relaxed);
+            break;
+        }
+    }
+    m.count.fetch_add(1, std::memory_order_relaxed);
+    m.sum_micros.fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
+    return status;
+}
+
+Status MeasuredApiClient::send_webhook(std::string_view key,
+                                       const wecom::OutboundMessage& message) {
+    return measured(0, [&] { return inner_.send_webhook(key, message); });
+}
+Status MeasuredApiClient::post_response_url(std::string_view url,
+                                            const wecom::OutboundMessage& message) {
+    return measured(1, [&] { return inner_.post_response_url(url, message); });
+}
+Status MeasuredApiClient::send_app_message(const config::Channel& channel, std::string_view user,
+                                           const wecom::OutboundMessage& message) {
+    return measured(2, [&] { return inner_.send_app_message(channel, user, message); });
+}
+Status MeasuredApiClient::send_custom_message(const config::Channel& channel,
+                                              std::string_view openid,
+                                              const wecom::OutboundMessage& message) {
+    return measured(3, [&] { return inner_.send_custom_message(channel, openid, message); });
+}
+
+std::string MeasuredApiClient::render() const {
+    std::string out;
+    out += "# HELP groupdesk_platform_requests_total Platform API calls by API and outcome.\n";
+    out += "# TYPE groupdesk_platform_requests_total counter\n";
+    for (std::size_t a = 0; a < kApis; ++a) {
+        for (std::size_t o = 0; o < kOutcomes; ++o) {
+            out += "groupdesk_platform_requests_total{api=\"";
+            out += kApiNames[a];
+            out += "\",outcome=\"";
+            out += kOutcomeNames[o];
+            out += "\"} " + std::to_string(apis_[a].outcomes[o].load(std::memory_order_relaxed)) +
+                   "\n";
+        }
+    }
+    out += "# HELP groupdesk_platform_request_seconds Duration of platform API calls.\n";
+    out += "# TYPE groupdesk_platform_request_seconds histogram\n";
+    for (std::size_t a = 0; a < kApis; ++a) {
+        const std::string labels = "api=\"" + std::string(kApiNames[a]) + "\"";
+        std::uint64_t cumulative = 0;
+        for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+            cumulative += apis_[a].buckets[i].load(std::memory_order_relaxed);
+            out += "groupdesk_platform_request_seconds_bucket{" + labels + ",le=\"" +
+                   number(kBuckets[i]) + "\"} " + std::to_string(cumulative) + "\n";
+        }
+        const auto count = apis_[a].count.load(std::memory_order_relaxed);
+        out += "groupdesk_platform_request_seconds_bucket{" + labels + ",le=\"+Inf\"} " +
+               std::to_string(count) + "\n";
+        out += "groupdesk_platform_request_seconds_sum{" + labels + "} " +
+               number(double(apis_[a].sum_micros.load(std::memory_order_relaxed)) / 1e6) + "\n";
+        out += "groupdesk_platform_request_seconds_count{" + labels + "} " + std::to_string(count) +
+               "\n";
+    }
+    return out;
+}
+
+std::string render_outbox_metrics(const tickets::OutboxWorker& worker, const Clock& clock) {
+    using tickets::DeliveryOutcome;
+    using tickets::Route;
+    std::string out;
+    out +=
+        "# HELP groupdesk_notifications_total Notification delivery attempts by route and "
+        "outcome.\n";
+    out += "# TYPE groupdesk_notifications_total counter\n";
+    for (Route route : {Route::Webhook, Route::ResponseUrl, Route::AppMessage, Route::CustomMessage,
+                        Route::None}) {
+        for (DeliveryOutcome outcome :
+             {DeliveryOutcome::Sent, DeliveryOutcome::Retry, DeliveryOutcome::RateLimited,
+              DeliveryOutcome::Failed, DeliveryOutcome::Undeliverable}) {
+            out += "groupdesk_notifications_total{route=\"";
+            out += tickets::to_string(route);
+            out += "\",outcome=\"";
+            out += tickets::to_string(outcome);
+            out += "\"} " + std::to_string(worker.count(route, outcome)) + "\n";
+        }
+    }
+    // Before the worker's first reading the gauges are left out rather than a false zero.
+    const auto backlog = worker.backlog();
+    if (!backlog) return out;
+    out += "# HELP groupdesk_outbox_pending Notifications waiting for delivery.\n";
+    out += "# TYPE groupdesk_outbox_pending gauge\n";
+    out += "groupdesk_outbox_pending " + std::to_string(backlog->pending) + "\n";
+    out +=
+        "# HELP groupdesk_outbox_oldest_pending_seconds Age of the oldest waiting notification.\n";
+    out += "# TYPE groupdesk_outbox_oldest_pending_seconds gauge\n";
+    double age = 0;
+    if (backlog->oldest_created_at) {
+        age = std::chrono::duration<double>(clock.now() - *backlog->oldest_created_at).count();
+        if (age < 0) age = 0;
+    }
+    out += "groupdesk_outbox_oldest_pending_seconds " + number(age) + "\n";
+    return out;
+}
+
+}  // namespace groupdesk::bot
