@@ -359,6 +359,9 @@ Result<Ticket> TicketService::create(NewTicket request, const Actor& actor,
     // A create never conflicts (a fresh number): no need to plan again.
     auto change = plan_create(std::move(request), actor, where, now);
     if (!change.ok()) return std::move(change).error();
+    // `where` is the ticket's conversation, but nobody wrote a command there to be answered:
+    // the conversation hears of its new ticket through the outbox.
+    change = announced(std::move(change), actor, nullptr);
     return wait_for(*this, std::move(change).value());
 }
 

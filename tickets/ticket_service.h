@@ -85,7 +85,8 @@ public:
     // Async: `done` once, on any thread (the chat path, which must not hold a worker).
     void apply(TicketChange change, ApplyDone done);
     // Sync for REST: plan, apply and wait, planning again (up to 3 times) when a concurrent
-    // change won. Returns the ticket as stored.
+    // change won. Returns the ticket as stored. Every REST change is announced in the ticket's
+    // conversation, a new ticket included.
     [[nodiscard]] Result<Ticket> create(NewTicket request, const Actor& actor,
                                         const Conversation& where, time_point now);
     [[nodiscard]] Result<Ticket> edit(std::int64_t number, const TicketEdit& edit,
