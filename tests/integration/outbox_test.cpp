@@ -134,6 +134,9 @@ TEST_F(OutboxTest, ARestChangeOfAGroupTicketGoesThroughTheGroupsWebhook) {
     EXPECT_NE(content.find("<@wangwu>"), std::string::npos) << content;
     ASSERT_TRUE(wait_for_state(1, "sent"));
     EXPECT_EQ(notifications_of(1).front().at("attempts"), 1);
+    EXPECT_EQ(metric("groupdesk_notifications_total{route=\"webhook\",outcome=\"sent\"}"), 1);
+    EXPECT_EQ(metric("groupdesk_platform_requests_total{api=\"webhook\",outcome=\"ok\"}"), 1);
+    EXPECT_EQ(metric("groupdesk_platform_request_seconds_count{api=\"webhook\"}"), 1);
 }
 
 TEST_F(OutboxTest, ACommandInTheTicketsOwnGroupIsConfirmedByItsReplyOnly) {
