@@ -1,5 +1,5 @@
-// The API tests' fixture: a TicketsApi over the real TicketService and an observed in-memory store, an admin
-// and an agent token, and a quiet log.
+// The API tests' fixture: a TicketsApi over the real TicketService and an observed in-memory store,
+// an admin and an agent token, and a quiet log.
 #pragma once
 
 #include <gmock/gmock.h>
@@ -15,8 +15,8 @@
 #include <utility>
 
 #include "api/tickets_api.h"
-#include "tests/support/observed_ticket_store.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/observed_ticket_store.h"
 
 namespace groupdesk::api::test {
 
@@ -43,13 +43,27 @@ protected:
     void TearDown() override { spdlog::set_default_logger(previous_logger_); }
     std::shared_ptr<spdlog::logger> previous_logger_;
 
+    static config::Config routes_config() {
+        config::Config config;
+        config::Channel bot;
+        bot.name = "group-bot";
+        bot.kind = config::ChannelKind::AiBot;
+        config.channels.push_back(bot);
+        return config;
+    }
+
     ::groupdesk::test::ObservedTicketStore store;
-    tickets::TicketService service{store};
+    const config::Config config_ = routes_config();
+    tickets::Announcer announcer{config_};  // every REST change writes a notification row
+    tickets::TicketService service{store, &announcer};
     ::groupdesk::test::FakeClock clock{from_unix_seconds(1798765432)};  // 2027-01-01T01:03:52Z
+    int retries_announced = 0;
     TicketsApi api{service,
                    clock,
                    {{"ops-console", kAdminToken, config::ApiToken::Role::Admin},
-                    {"helpdesk", kAgentToken, config::ApiToken::Role::Agent}}};
+                    {"helpdesk", kAgentToken, config::ApiToken::Role::Agent}},
+                   &store.inner().outbox(),
+                   [this] { ++retries_announced; }};
 
     HttpResponse call(std::string method, std::string target, std::string body = {},
                       const std::string& token = kAgentToken,
