@@ -54,21 +54,6 @@ bool changes_tickets(CommandKind kind) {
     return kind != CommandKind::Show && kind != CommandKind::List;
 }
 
-std::optional<TicketStatus> status_for(CommandKind kind) {
-    switch (kind) {
-        case CommandKind::Start:
-            return TicketStatus::InProgress;
-        case CommandKind::Resolve:
-            return TicketStatus::Resolved;
-        case CommandKind::Close:
-            return TicketStatus::Closed;
-        case CommandKind::Reopen:
-            return TicketStatus::Open;
-        default:
-            return std::nullopt;
-    }
-}
-
 constexpr std::size_t kListPage = 10;  // one chat bubble's worth
 
 tickets::TicketQuery list_query(ListScope scope, const tickets::Actor& actor,
@@ -175,7 +160,7 @@ Outcome CommandHandler::execute(const Command& command, const wecom::InboundMess
         case CommandKind::Reopen: {
             tickets::TicketEdit edit;
             if (command.kind == CommandKind::Assign) edit.assignee = command.assignee;
-            edit.status = status_for(command.kind);
+            edit.status = target_status(command.kind);
             edit.note = command.note;
             auto change = service_.plan_edit(command.number, edit, actor, &where, ctx.now);
             if (!change.ok()) return refuse(change.error(), command, actor, where);

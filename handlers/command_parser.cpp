@@ -201,6 +201,21 @@ ParsedCommand suggest(std::string_view text, std::size_t word_size,
 
 }  // namespace
 
+std::optional<tickets::TicketStatus> target_status(CommandKind kind) noexcept {
+    switch (kind) {
+        case CommandKind::Start:
+            return tickets::TicketStatus::InProgress;
+        case CommandKind::Resolve:
+            return tickets::TicketStatus::Resolved;
+        case CommandKind::Close:
+            return tickets::TicketStatus::Closed;
+        case CommandKind::Reopen:
+            return tickets::TicketStatus::Open;
+        default:
+            return std::nullopt;
+    }
+}
+
 ParsedCommand parse_command(std::string_view text, std::optional<std::string_view> quoted) {
     text = trim_separators(text);
     // The command word ends at a separator, '#', a colon or the end: "工单打印机" is chat.

@@ -47,6 +47,10 @@ struct DidYouMean {
 
 using ParsedCommand = std::variant<NotACommand, Command, CommandError, DidYouMean>;
 
+// The status a status command leads to (start: in_progress, resolve: resolved, close: closed,
+// reopen: open); nullopt for the other commands.
+std::optional<tickets::TicketStatus> target_status(CommandKind kind) noexcept;
+
 // `text`: the message with the assistant's mention already removed. `quoted`: the text of the
 // message it quotes, if any; a create command takes its description (and, lacking a title, its
 // title) from it.

@@ -86,21 +86,6 @@ std::string_view command_word(CommandKind kind, Language language) {
     return "";
 }
 
-std::optional<TicketStatus> target_of(CommandKind kind) {
-    switch (kind) {
-        case CommandKind::Start:
-            return TicketStatus::InProgress;
-        case CommandKind::Resolve:
-            return TicketStatus::Resolved;
-        case CommandKind::Close:
-            return TicketStatus::Closed;
-        case CommandKind::Reopen:
-            return TicketStatus::Open;
-        default:
-            return std::nullopt;
-    }
-}
-
 std::string_view field_word(std::string_view field, Language language) {
     static constexpr std::array<std::array<std::string_view, 3>, 7> kFields{{
         {"title", "标题", "the title"},
@@ -220,7 +205,7 @@ std::string refused(const Error& error, const Command& command, const TicketStat
             if (command.kind == CommandKind::Reopen) return "只有客服人员或报告人可以重开工单";
             return "只有客服人员可以" + std::string(command_word(command.kind, language)) + "工单";
         case ErrorCode::FailedPrecondition: {
-            const auto target = target_of(command.kind);
+            const auto target = target_status(command.kind);
             if (current != nullptr && target) {
                 const std::string from(status_word(*current, language));
                 const std::string to(status_word(*target, language));
