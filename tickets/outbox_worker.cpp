@@ -27,6 +27,10 @@ constexpr auto kIdleLook = minutes{1};
 std::size_t index_of(Route route) { return static_cast<std::size_t>(route); }
 std::size_t index_of(DeliveryOutcome outcome) { return static_cast<std::size_t>(outcome); }
 
+// The store keeps times to the second and drops the rest: a row is scheduled at the next whole
+// second, or it would come due before its backoff or its rate-limit slot.
+time_point whole_second_at_or_after(time_point t) { return std::chrono::ceil<seconds>(t); }
+
 const config::Channel* find_channel(const config::Config& config, std::string_view name) {
     return config.find_channel(name);
 }
@@ -185,7 +189,7 @@ std::chrono::milliseconds OutboxWorker::backoff(int attempts) {
 
 void OutboxWorker::retry_or_fail(const Notification& row, int attempts, const Error& error,
                                  time_point now) {
-    const time_point at = now + backoff(attempts);
+    const time_point at = whole_second_at_or_after(now + backoff(attempts));
     if (at - row.created_at > config_.outbox.give_up_after) {
         counted(row.route, DeliveryOutcome::Failed);
         spdlog::warn("outbox: notification {} ticket {} route {} gave up after {} attempts: {}",
@@ -240,8 +244,8 @@ void OutboxWorker::deliver(const Notification& row) {
         if (auto free_at = limiter_.try_acquire(rate_key, limits, now)) {
             counted(row.route, DeliveryOutcome::RateLimited);
             // Waiting its turn is not an attempt, and the last real error stays visible.
-            auto saved = outbox_.reschedule(row.id, *free_at, row.attempts, row.last_errcode,
-                                            row.last_error);
+            auto saved = outbox_.reschedule(row.id, whole_second_at_or_after(*free_at),
+                                            row.attempts, row.last_errcode, row.last_error);
             if (!saved.ok()) spdlog::warn("outbox: rescheduling {} failed", row.id);
             return;
         }
