@@ -113,10 +113,14 @@ void OutboxWorker::refresh_backlog(time_point now) {
 
 void OutboxWorker::dispatch_loop() {
     for (;;) {
+        // Conversations with a send in flight before the read: what the read says of them may be
+        // stale by the time it is looked at (their head sent and marked meanwhile).
+        std::set<std::string> busy_before;
         {
             std::lock_guard lock(mutex_);
             if (stopping_) return;
             poked_ = false;
+            busy_before = busy_conversations_;
         }
         const time_point now = clock_.now();
         refresh_backlog(now);
@@ -130,6 +134,7 @@ void OutboxWorker::dispatch_loop() {
                 std::lock_guard lock(mutex_);
                 for (auto& row : *due) {
                     // One row per conversation at a time keeps the order of the changes.
+                    if (busy_before.contains(row.order_key)) continue;  // its sender pokes
                     if (!busy_conversations_.insert(row.order_key).second) continue;
                     queue_.push_back(std::move(row));
                 }
