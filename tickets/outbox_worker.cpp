@@ -130,17 +130,34 @@ void OutboxWorker::dispatch_loop() {
             spdlog::warn("outbox: reading due notifications failed: {}", due.error().message);
             wait = kStoreRetry;
         } else {
+            std::vector<std::pair<std::int64_t, std::pair<time_point, int>>> to_mark;
             {
                 std::lock_guard lock(mutex_);
                 for (auto& row : *due) {
                     // One row per conversation at a time keeps the order of the changes.
                     if (busy_before.contains(row.order_key)) continue;  // its sender pokes
+                    if (auto it = sent_unmarked_.find(row.id); it != sent_unmarked_.end()) {
+                        to_mark.emplace_back(*it);  // sent already: only the mark is missing
+                        continue;
+                    }
                     if (!busy_conversations_.insert(row.order_key).second) continue;
                     queue_.push_back(std::move(row));
                 }
             }
             send_wake_.notify_all();
-            if (due->size() == options_.batch) continue;  // more may be due right now
+            bool marked = false;
+            bool mark_failed = false;
+            for (const auto& [id, sent] : to_mark) {
+                if (outbox_.mark_sent(id, sent.first, sent.second).ok()) {
+                    std::lock_guard lock(mutex_);
+                    sent_unmarked_.erase(id);
+                    marked = true;
+                } else {
+                    mark_failed = true;
+                }
+            }
+            // More may be due right now: the rest of a full batch, or the rows after those marked.
+            if (marked || due->size() == options_.batch) continue;
             auto next = outbox_.next_due();
             if (next.ok() && next->has_value()) {
                 // A due row whose conversation is busy waits for that send to end (it pokes).
@@ -149,6 +166,7 @@ void OutboxWorker::dispatch_loop() {
             } else if (!next.ok()) {
                 wait = kStoreRetry;
             }
+            if (mark_failed) wait = std::min<Clock::duration>(wait, kStoreRetry);
         }
         std::unique_lock lock(mutex_);
         // Real time, not the clock: a test's FakeClock wakes this through its jump watcher.
@@ -298,9 +316,12 @@ void OutboxWorker::deliver(const Notification& row) {
                      row.ticket, to_string(row.route), attempts);
         auto saved = outbox_.mark_sent(row.id, now, attempts);
         if (!saved.ok()) {
-            // Sent but not marked: it goes again after a restart (at-least-once).
+            // Sent but not marked: the dispatcher marks it again; only a restart before that
+            // sends it twice (at-least-once).
             spdlog::error("outbox: notification {} was sent but not marked: {}", row.id,
                           saved.error().message);
+            std::lock_guard lock(mutex_);
+            sent_unmarked_[row.id] = {now, attempts};
         }
         return;
     }
