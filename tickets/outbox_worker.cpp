@@ -131,6 +131,7 @@ void OutboxWorker::dispatch_loop() {
             wait = kStoreRetry;
         } else {
             std::vector<std::pair<std::int64_t, std::pair<time_point, int>>> to_mark;
+            bool queued = false;
             {
                 std::lock_guard lock(mutex_);
                 for (auto& row : *due) {
@@ -142,6 +143,7 @@ void OutboxWorker::dispatch_loop() {
                     }
                     if (!busy_conversations_.insert(row.order_key).second) continue;
                     queue_.push_back(std::move(row));
+                    queued = true;
                 }
             }
             send_wake_.notify_all();
@@ -157,7 +159,8 @@ void OutboxWorker::dispatch_loop() {
                 }
             }
             // More may be due right now: the rest of a full batch, or the rows after those marked.
-            if (marked || due->size() == options_.batch) continue;
+            // A full batch of busy conversations reads the same again: wait for a send to end.
+            if (marked || (queued && due->size() == options_.batch)) continue;
             auto next = outbox_.next_due();
             if (next.ok() && next->has_value()) {
                 // A due row whose conversation is busy waits for that send to end (it pokes).
