@@ -27,6 +27,10 @@ constexpr auto kIdleLook = minutes{1};
 std::size_t index_of(Route route) { return static_cast<std::size_t>(route); }
 std::size_t index_of(DeliveryOutcome outcome) { return static_cast<std::size_t>(outcome); }
 
+// The store keeps times to the second and drops the rest: a row is scheduled at the next whole
+// second, or it would come due before its backoff or its rate-limit slot.
+time_point whole_second_at_or_after(time_point t) { return std::chrono::ceil<seconds>(t); }
+
 const config::Channel* find_channel(const config::Config& config, std::string_view name) {
     return config.find_channel(name);
 }
@@ -109,10 +113,14 @@ void OutboxWorker::refresh_backlog(time_point now) {
 
 void OutboxWorker::dispatch_loop() {
     for (;;) {
+        // Conversations with a send in flight before the read: what the read says of them may be
+        // stale by the time it is looked at (their head sent and marked meanwhile).
+        std::set<std::string> busy_before;
         {
             std::lock_guard lock(mutex_);
             if (stopping_) return;
             poked_ = false;
+            busy_before = busy_conversations_;
         }
         const time_point now = clock_.now();
         refresh_backlog(now);
@@ -122,16 +130,37 @@ void OutboxWorker::dispatch_loop() {
             spdlog::warn("outbox: reading due notifications failed: {}", due.error().message);
             wait = kStoreRetry;
         } else {
+            std::vector<std::pair<std::int64_t, std::pair<time_point, int>>> to_mark;
+            bool queued = false;
             {
                 std::lock_guard lock(mutex_);
                 for (auto& row : *due) {
                     // One row per conversation at a time keeps the order of the changes.
+                    if (busy_before.contains(row.order_key)) continue;  // its sender pokes
+                    if (auto it = sent_unmarked_.find(row.id); it != sent_unmarked_.end()) {
+                        to_mark.emplace_back(*it);  // sent already: only the mark is missing
+                        continue;
+                    }
                     if (!busy_conversations_.insert(row.order_key).second) continue;
                     queue_.push_back(std::move(row));
+                    queued = true;
                 }
             }
             send_wake_.notify_all();
-            if (due->size() == options_.batch) continue;  // more may be due right now
+            bool marked = false;
+            bool mark_failed = false;
+            for (const auto& [id, sent] : to_mark) {
+                if (outbox_.mark_sent(id, sent.first, sent.second).ok()) {
+                    std::lock_guard lock(mutex_);
+                    sent_unmarked_.erase(id);
+                    marked = true;
+                } else {
+                    mark_failed = true;
+                }
+            }
+            // More may be due right now: the rest of a full batch, or the rows after those marked.
+            // A full batch of busy conversations reads the same again: wait for a send to end.
+            if (marked || (queued && due->size() == options_.batch)) continue;
             auto next = outbox_.next_due();
             if (next.ok() && next->has_value()) {
                 // A due row whose conversation is busy waits for that send to end (it pokes).
@@ -140,6 +169,7 @@ void OutboxWorker::dispatch_loop() {
             } else if (!next.ok()) {
                 wait = kStoreRetry;
             }
+            if (mark_failed) wait = std::min<Clock::duration>(wait, kStoreRetry);
         }
         std::unique_lock lock(mutex_);
         // Real time, not the clock: a test's FakeClock wakes this through its jump watcher.
@@ -185,7 +215,7 @@ std::chrono::milliseconds OutboxWorker::backoff(int attempts) {
 
 void OutboxWorker::retry_or_fail(const Notification& row, int attempts, const Error& error,
                                  time_point now) {
-    const time_point at = now + backoff(attempts);
+    const time_point at = whole_second_at_or_after(now + backoff(attempts));
     if (at - row.created_at > config_.outbox.give_up_after) {
         counted(row.route, DeliveryOutcome::Failed);
         spdlog::warn("outbox: notification {} ticket {} route {} gave up after {} attempts: {}",
@@ -240,8 +270,8 @@ void OutboxWorker::deliver(const Notification& row) {
         if (auto free_at = limiter_.try_acquire(rate_key, limits, now)) {
             counted(row.route, DeliveryOutcome::RateLimited);
             // Waiting its turn is not an attempt, and the last real error stays visible.
-            auto saved = outbox_.reschedule(row.id, *free_at, row.attempts, row.last_errcode,
-                                            row.last_error);
+            auto saved = outbox_.reschedule(row.id, whole_second_at_or_after(*free_at),
+                                            row.attempts, row.last_errcode, row.last_error);
             if (!saved.ok()) spdlog::warn("outbox: rescheduling {} failed", row.id);
             return;
         }
@@ -289,9 +319,12 @@ void OutboxWorker::deliver(const Notification& row) {
                      row.ticket, to_string(row.route), attempts);
         auto saved = outbox_.mark_sent(row.id, now, attempts);
         if (!saved.ok()) {
-            // Sent but not marked: it goes again after a restart (at-least-once).
+            // Sent but not marked: the dispatcher marks it again; only a restart before that
+            // sends it twice (at-least-once).
             spdlog::error("outbox: notification {} was sent but not marked: {}", row.id,
                           saved.error().message);
+            std::lock_guard lock(mutex_);
+            sent_unmarked_[row.id] = {now, attempts};
         }
         return;
     }

@@ -8,11 +8,13 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "common/clock.h"
@@ -89,6 +91,9 @@ private:
     time_point backlog_read_at_{};                 // dispatcher thread only
     std::deque<Notification> queue_;               // handed to the senders
     std::set<std::string> busy_conversations_;     // order keys with a row queued or in flight
+    // Rows the platform took whose mark failed: when and after how many attempts. Marked again
+    // by the dispatcher, never sent again by this worker.
+    std::map<std::int64_t, std::pair<time_point, int>> sent_unmarked_;
     Clock::WatchId clock_watch_ = 0;
 
     std::vector<std::thread> senders_;
