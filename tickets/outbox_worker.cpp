@@ -184,7 +184,9 @@ void OutboxWorker::send_loop() {
         {
             std::unique_lock lock(mutex_);
             send_wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-            if (queue_.empty()) return;  // stopping, nothing left to send
+            // Stopping: rows queued but not started stay pending in the store and go after the
+            // next start, so a platform that times out cannot hold the shutdown for long.
+            if (stopping_) return;
             row = std::move(queue_.front());
             queue_.pop_front();
         }

@@ -49,7 +49,8 @@ public:
     OutboxWorker(OutboxStore& outbox, ResponseUrlStore& response_urls, wecom::ApiClient& api,
                  const config::Config& config, const Clock& clock,
                  OutboxWorkerOptions options = {});
-    // Stops looking for rows, lets the sends in progress finish, joins.
+    // Stops looking for rows, lets the sends in progress finish (queued rows stay pending for the
+    // next start), joins.
     ~OutboxWorker();
     OutboxWorker(const OutboxWorker&) = delete;
     OutboxWorker& operator=(const OutboxWorker&) = delete;

@@ -2,6 +2,7 @@
 #include "tickets/rate_limiter.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace groupdesk::tickets {
 
@@ -10,6 +11,14 @@ std::optional<time_point> RateLimiter::try_acquire(const std::string& key,
     std::chrono::seconds longest{0};
     for (const auto& limit : limits) longest = std::max(longest, limit.window);
     std::lock_guard lock(mutex_);
+    // Keys that went quiet are forgotten now and then, so that one per conversation ever sent to
+    // does not pile up.
+    if (++calls_ % kForgetEvery == 0) {
+        for (auto it = sent_.begin(); it != sent_.end();) {
+            const bool quiet = it->second.empty() || it->second.back() <= now - longest;
+            it = quiet ? sent_.erase(it) : std::next(it);
+        }
+    }
     auto& times = sent_[key];
     while (!times.empty() && times.front() <= now - longest) times.pop_front();
     std::optional<time_point> free_at;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -28,7 +29,10 @@ public:
                                           time_point now);
 
 private:
+    static constexpr std::uint64_t kForgetEvery = 4096;
+
     std::mutex mutex_;
+    std::uint64_t calls_ = 0;
     // Send times per key, oldest first, kept for the longest window asked about.
     std::unordered_map<std::string, std::deque<time_point>> sent_;
 };
