@@ -113,6 +113,7 @@ void OutboxWorker::dispatch_loop() {
             std::lock_guard lock(mutex_);
             if (stopping_) return;
             poked_ = false;
+            released_since_look_.clear();
         }
         const time_point now = clock_.now();
         refresh_backlog(now);
@@ -125,6 +126,12 @@ void OutboxWorker::dispatch_loop() {
             {
                 std::lock_guard lock(mutex_);
                 for (auto& row : *due) {
+                    // A send that ended during the read may have been of this very row, marked
+                    // sent after the read began: handing it out again would send it twice.
+                    const auto released = released_since_look_.find(row.order_key);
+                    if (released != released_since_look_.end() && row.id <= released->second) {
+                        continue;
+                    }
                     // One row per conversation at a time keeps the order of the changes.
                     if (!busy_conversations_.insert(row.order_key).second) continue;
                     queue_.push_back(std::move(row));
@@ -166,6 +173,8 @@ void OutboxWorker::send_loop() {
         {
             std::lock_guard lock(mutex_);
             busy_conversations_.erase(row.order_key);
+            auto& released = released_since_look_[row.order_key];
+            released = std::max(released, row.id);
             poked_ = true;  // its conversation's next row may go now
         }
         dispatch_wake_.notify_all();

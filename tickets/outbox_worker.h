@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -89,6 +90,10 @@ private:
     time_point backlog_read_at_{};                 // dispatcher thread only
     std::deque<Notification> queue_;               // handed to the senders
     std::set<std::string> busy_conversations_;     // order keys with a row queued or in flight
+    // Order key → id of the row whose send ended since the dispatcher began its last read of due
+    // rows. The read may predate that send's outcome: that row (or an older one) from it is not
+    // handed out again; the next look, which the sender pokes, reads its conversation afresh.
+    std::map<std::string, std::int64_t> released_since_look_;
     Clock::WatchId clock_watch_ = 0;
 
     std::vector<std::thread> senders_;
