@@ -81,9 +81,12 @@ def percentile(sorted_values, p):
 t0 = time.time()
 run_parallel(create)
 print(f"== created {n} tickets in {groups} groups in {time.time() - t0:.1f}s")
-before = len(sink_lines())  # creates name their own conversation: no notification
-if before:
-    print(f"warning: {before} deliveries before the changes")
+# A ticket made over REST is announced in its chat: let those n deliveries pass first.
+deadline = time.time() + float(os.environ.get("WAIT", "120"))
+while len(sink_lines()) < n and time.time() < deadline:
+    time.sleep(0.2)
+before = len(sink_lines())
+print(f"== {before} announcements of the new tickets delivered")
 
 backlog = os.environ.get("BACKLOG") == "1"
 if backlog:

@@ -27,7 +27,7 @@
 namespace groupdesk::tickets {
 
 struct OutboxWorkerOptions {
-    unsigned senders = 4;     // platform calls in flight at once (each may wait for its timeout)
+    unsigned senders = 16;    // platform calls in flight at once (each may wait for its timeout)
     std::size_t batch = 256;  // due rows read per look at the store
 };
 

@@ -33,14 +33,25 @@ constexpr const char* kInsertSql =
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10, NULL, 0, '')";
 // ?1 pending. The head of an order key is its lowest pending id (outbox_heads, a seek per key);
 // the pending rows due are found through outbox_next. Sent rows are never read.
-constexpr const char* kDueSql = "SELECT " GD_OUTBOX_COLUMNS
-                                " FROM outbox AS o WHERE o.state = ?1 AND o.next_attempt_at <= ?2"
-                                " AND o.id = (SELECT min(h.id) FROM outbox AS h WHERE h.state = ?1"
-                                " AND h.order_key = o.order_key) ORDER BY o.id LIMIT ?3";
-constexpr const char* kNextDueSql =
-    "SELECT min(o.next_attempt_at) FROM outbox AS o WHERE o.state = ?1"
-    " AND o.id = (SELECT min(h.id) FROM outbox AS h WHERE h.state = ?1"
-    " AND h.order_key = o.order_key)";
+// Each conversation's head (its lowest pending id), found by stepping from one order key to the
+// next through outbox_heads: a seek per conversation, whatever the number of pending rows behind
+// the heads (a plain "is it the lowest of its key" test per pending row took 17 ms at 20,000).
+#define GD_OUTBOX_HEADS                                                                        \
+    "WITH RECURSIVE keys(k) AS ("                                                              \
+    " SELECT (SELECT min(order_key) FROM outbox WHERE state = ?1)"                             \
+    " UNION ALL SELECT (SELECT min(order_key) FROM outbox WHERE state = ?1 AND order_key > k)" \
+    " FROM keys WHERE k IS NOT NULL) "
+constexpr const char* kDueSql =
+    GD_OUTBOX_HEADS "SELECT " GD_OUTBOX_COLUMNS
+                    " FROM keys JOIN outbox AS o ON o.id = (SELECT min(h.id) FROM outbox AS h"
+                    " WHERE h.state = ?1 AND h.order_key = keys.k)"
+                    " WHERE keys.k IS NOT NULL AND o.next_attempt_at <= ?2 ORDER BY o.id LIMIT ?3";
+constexpr const char* kNextDueSql = GD_OUTBOX_HEADS
+    "SELECT min(o.next_attempt_at)"
+    " FROM keys JOIN outbox AS o ON o.id = (SELECT min(h.id) FROM outbox AS h"
+    " WHERE h.state = ?1 AND h.order_key = keys.k)"
+    " WHERE keys.k IS NOT NULL";
+#undef GD_OUTBOX_HEADS
 constexpr const char* kBacklogSql = "SELECT count(*), min(created_at) FROM outbox WHERE state = ?1";
 constexpr const char* kMarkSentSql =
     "UPDATE outbox SET state = ?2, sent_at = ?3, attempts = ?4 WHERE id = ?1";

@@ -91,14 +91,17 @@ TEST_F(SqliteOutboxStoreTest, PendingRowsResumeAfterARestart) {
     EXPECT_EQ(outbox_->backlog()->pending, 2u);
 }
 
-// With or without ANALYZE statistics SQLite serves due() from outbox_next or outbox_state and
-// finds each head with a seek in outbox_heads: no step scans the table.
+// due() and next_due() step from one conversation to the next through outbox_heads and find
+// each head with a seek there: no step scans the outbox table (scanning the recursive list of
+// conversations is what the query is meant to do).
 TEST_F(SqliteOutboxStoreTest, DueAndNextDueUseIndexes) {
     for (auto sql : {SqliteOutboxStore::due_sql(), SqliteOutboxStore::next_due_sql()}) {
         const auto lines = plan(sql);
         ASSERT_FALSE(lines.empty());
         for (const auto& line : lines) {
-            EXPECT_EQ(line.rfind("SCAN", 0), std::string::npos) << sql << "\n" << line;
+            const bool scans_a_table = line.rfind("SCAN", 0) == 0 && line != "SCAN keys" &&
+                                       line != "SCAN CONSTANT ROW";
+            EXPECT_FALSE(scans_a_table) << sql << "\n" << line;
         }
         bool heads = false;
         for (const auto& line : lines) heads |= line.find("outbox_heads") != std::string::npos;
