@@ -280,10 +280,15 @@ public:
 
 private:
     void deliver(HttpResponse r) {
-        auto ex = session_->executor();
-        // Inline when the handler answers on the session's strand, else queued onto it.
-        net::dispatch(
-            ex, [s = std::move(session_), r = std::move(r)]() mutable { s->send(std::move(r)); });
+        {
+            auto ex = session_->executor();
+            // Inline when the handler answers on the session's strand, else queued onto it.
+            net::dispatch(ex, [s = std::move(session_), r = std::move(r)]() mutable {
+                s->send(std::move(r));
+            });
+        }
+        // Only now, with this thread's copy of the executor gone: once the work is released the
+        // io_context may finish and be destroyed, and the copy's strand lives in its services.
         work_.reset();  // after dispatch: the queued write now keeps run() going
     }
 
