@@ -46,6 +46,10 @@ namespace {
 unsigned worker_count() { return std::max(2u, std::thread::hardware_concurrency()); }
 // Callbacks waiting for a worker; beyond this they get a 503 at once.
 constexpr std::size_t kMaxQueuedCallbacks = 4096;
+// The REST API has threads of its own: a REST change waits for its commit on its thread, and a
+// busy script must not make the platform's callbacks wait behind it (they have 5 s).
+constexpr unsigned kApiThreads = 2;
+constexpr std::size_t kMaxQueuedApiRequests = 256;
 
 }  // namespace
 
@@ -69,6 +73,7 @@ struct App::Impl {
     std::unique_ptr<Metrics> metrics;
     std::unique_ptr<DeadlineTimer> deadlines;
     std::unique_ptr<WorkQueue> workers;
+    std::unique_ptr<WorkQueue> api_workers;
     std::unique_ptr<Router> router;
     std::unique_ptr<HttpServer> server;
     std::unique_ptr<DedupSweeper> sweeper;
@@ -82,6 +87,7 @@ struct App::Impl {
         if (server) server->stop();
         server.reset();
         workers.reset();
+        api_workers.reset();
         deadlines.reset();
         // Sends in progress finish; what is still pending goes out after the next start.
         outbox_worker.reset();
@@ -181,14 +187,16 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
             channel, std::move(crypt), impl->pipeline, clock, *impl->metrics, services));
     }
     impl->router->mount(std::string(kCallbackPrefix), callback_mount(std::move(callbacks)));
-    // The REST API waits on the disk (reads, commits): on the workers, never the I/O threads.
+    // The REST API waits on the disk (reads, commits): on threads of its own, never the I/O
+    // threads nor the callbacks' workers.
+    impl->api_workers = std::make_unique<WorkQueue>(kApiThreads, kMaxQueuedApiRequests);
     impl->api = std::make_unique<api::TicketsApi>(*impl->tickets, clock, cfg.api_tokens,
                                                   impl->outbox_store.get(),
                                                   [outbox_worker] { outbox_worker->poke(); });
     auto* rest = impl->api.get();
     impl->router->mount(
         std::string(kApiMount),
-        on_workers([rest](const HttpRequest& r) { return rest->handle(r); }, *impl->workers));
+        on_workers([rest](const HttpRequest& r) { return rest->handle(r); }, *impl->api_workers));
 
     HttpServerOptions options{cfg.listen.address, cfg.listen.port,
                               cfg.listen.threads != 0
