@@ -178,7 +178,8 @@ void read_channel_platform(const Json& obj, const std::string& path, Channel& ch
                                            quote(chat)});
             continue;
         }
-        const std::string field = at + "." + chat;
+        std::string field = at;
+        field.append(".").append(chat);
         if (!key.is_string()) {
             problems.push_back(Problem{field, "must be a string"});
         } else if (const auto value = key.get<std::string>(); !valid_webhook_key(value)) {

@@ -200,6 +200,7 @@ TEST_F(WecomApiClientTest, ASecondTokenErrorIsAnErrorNotALoop) {
 TEST_F(WecomApiClientTest, ConcurrentCallersShareOneTokenFetch) {
     fake.set_token_delay(300ms);
     std::vector<std::thread> threads;
+    threads.reserve(8);
     std::atomic<int> ok{0};
     for (int i = 0; i < 8; ++i) {
         threads.emplace_back([&] {
