@@ -140,7 +140,7 @@ void collect_fields(const Json& obj, int depth, std::map<std::string, std::strin
 
 // A template_card_event member: inside the "template_card_event" object (official documentation
 // and what the platform sends), else directly on the event (the shape the Node SDK's type
-// declares). Brief, Corrections to §6.
+// declares); protocol brief, corrections to §6.
 std::string card_event_member(const Json& event, const char* key) {
     if (const Json* card = member(event, "template_card_event")) {
         std::string value = string_at(*card, key);
