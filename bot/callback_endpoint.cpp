@@ -128,7 +128,7 @@ void CallbackEndpoint::run_pipeline(const std::shared_ptr<CallbackAnswer>& answe
     const bool from_record = result.outcome.replayed();
     switch (result.outcome.kind()) {
         case Outcome::Kind::Reply:
-            if (accepts_passive_reply(message)) {
+            if (accepts_passive_reply(result.outcome.reply(), message)) {
                 response = reply_answer(result.outcome.reply(), message, opened, crypt(),
                                         to_unix_seconds(ctx.now));
                 outcome = CallbackOutcome::Replied;

@@ -21,10 +21,15 @@ HttpResponse no_reply_answer(ChannelKind kind) {
     return HttpResponse::text(200, kind == ChannelKind::Mp ? "success" : "");
 }
 
-bool accepts_passive_reply(const wecom::InboundMessage& msg) {
+bool accepts_passive_reply(const wecom::Reply& reply, const wecom::InboundMessage& msg) {
     if (msg.kind != ChannelKind::AiBot) return true;
     const auto* event = std::get_if<wecom::EventBody>(&msg.body);
-    return event == nullptr || event->event == "enter_chat";
+    if (event == nullptr || event->event == "enter_chat") return true;
+    // A click is answered only by replacing the card; a text there would be a stream to a
+    // message that does not exist, which the platform drops.
+    return event->event == "template_card_event" &&
+           (std::holds_alternative<wecom::TemplateCardReply>(reply) ||
+            std::holds_alternative<wecom::CardUpdateReply>(reply));
 }
 
 HttpResponse reply_answer(const wecom::Reply& reply, const wecom::InboundMessage& msg,

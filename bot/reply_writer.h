@@ -20,8 +20,9 @@ HttpResponse reply_answer(const wecom::Reply& reply, const wecom::InboundMessage
                           const OpenedCallback& request, const wecom::MsgCrypt* crypt,
                           std::int64_t now);
 
-// Whether the platform takes a passive reply to this message at all (the AI bot answers events
-// other than enter_chat with nothing).
-bool accepts_passive_reply(const wecom::InboundMessage& msg);
+// Whether the platform takes `reply` as the passive reply to `msg`. XML channels take any reply
+// (a card goes as text). The AI bot takes anything to a message or to enter_chat, only a card
+// (sent as an update of the clicked one) to template_card_event, and nothing to other events.
+bool accepts_passive_reply(const wecom::Reply& reply, const wecom::InboundMessage& msg);
 
 }  // namespace groupdesk::bot

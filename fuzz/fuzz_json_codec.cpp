@@ -92,6 +92,39 @@ void check_replies(const wecom::InboundMessage& msg, const std::string& text) {
     fuzz_check(sent.size() <= kMaxStreamContentBytes, "news content is at most 20480 bytes");
 }
 
+// A card made of the input's text is answered as valid JSON of the documented shape: to a click
+// it replaces the clicked card, to anything else it is a new card (protocol §10.1, §10.3).
+void check_card_replies(const wecom::InboundMessage& msg, const std::string& text) {
+    wecom::TemplateCard card;
+    card.task_id = msg.msg_id;
+    card.main_title = {text, msg.sender};
+    card.sub_title_text = msg.response_url;
+    for (int i = 0; i < 8; ++i) {
+        card.horizontal_content_list.push_back({msg.msg_type, text});
+        card.button_list.push_back({text, i, msg.chat_id});
+    }
+    const auto* event = std::get_if<wecom::EventBody>(&msg.body);
+    const bool click = event != nullptr && event->event == "template_card_event";
+    for (const wecom::Reply& reply :
+         {wecom::Reply{wecom::TemplateCardReply{card}},
+          wecom::Reply{wecom::CardUpdateReply{card, {msg.sender, text}}}}) {
+        Json out = Json::parse(wecom::encode_aibot_reply(reply, msg, "s"), nullptr,
+                               /*allow_exceptions=*/false);
+        fuzz_check(!out.is_discarded() && out.is_object(), "a card reply is a JSON object");
+        if (click) {
+            fuzz_check(out["response_type"] == "update_template_card",
+                       "a click is answered by an update of the clicked card");
+        } else {
+            fuzz_check(out["msgtype"] == "template_card", "a card to a message is a new card");
+        }
+        const Json& sent = out["template_card"];
+        fuzz_check(sent.is_object() && sent["card_type"] == "button_interaction",
+                   "the card is a button_interaction card");
+        fuzz_check(sent["button_list"].is_array() && sent["button_list"].size() <= 6,
+                   "at most 6 buttons are sent");
+    }
+}
+
 void check_decode(std::string_view input) {
     auto decoded = wecom::decode_aibot_message(input);
     if (!decoded.ok()) {
@@ -103,6 +136,7 @@ void check_decode(std::string_view input) {
     fuzz_check(msg.kind == ChannelKind::AiBot, "a decoded AI-bot message has kind AiBot");
     const auto* text = std::get_if<wecom::TextBody>(&msg.body);
     check_replies(msg, text != nullptr ? text->content : msg.msg_type);
+    check_card_replies(msg, text != nullptr ? text->content : msg.msg_type);
 }
 
 // An envelope made from base64-like fields (what the server puts there) gives back its encrypt,

@@ -3,6 +3,8 @@
 #include "handlers/dedup.h"
 
 #include <atomic>
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <type_traits>
@@ -17,8 +19,12 @@ namespace {
 
 using nlohmann::json;
 
-// The stored form carries a version so that a later format can still read old records.
-constexpr int kAnswerVersion = 1;
+// The stored form carries a version so that a later format can still read old records. Each
+// record is written with the lowest version that can express it: text, news and "none" stay at 1,
+// byte for byte as before (so an older build still reads them); the template cards need 2. Both
+// are read.
+constexpr int kPlainAnswerVersion = 1;
+constexpr int kCardAnswerVersion = 2;
 
 json article_to_json(const wecom::NewsArticle& a) {
     return json{
@@ -31,14 +37,110 @@ std::optional<std::string> string_field(const json& object, const char* name) {
     return it->get<std::string>();
 }
 
+json card_to_json(const wecom::TemplateCard& card) {
+    json fields = json::array();
+    for (const auto& f : card.horizontal_content_list) {
+        fields.push_back(json{{"keyname", f.keyname}, {"value", f.value}});
+    }
+    json buttons = json::array();
+    for (const auto& b : card.button_list) {
+        buttons.push_back(json{{"text", b.text}, {"style", b.style}, {"key", b.key}});
+    }
+    json out{{"task_id", card.task_id},      {"title", card.main_title.title},
+             {"desc", card.main_title.desc}, {"sub_title_text", card.sub_title_text},
+             {"fields", std::move(fields)},  {"buttons", std::move(buttons)}};
+    if (const auto& a = card.card_action) {
+        out["card_action"] = json{
+            {"type", a->type}, {"url", a->url}, {"appid", a->appid}, {"pagepath", a->pagepath}};
+    }
+    return out;
+}
+
+std::optional<int> int_field(const json& object, const char* name) {
+    auto it = object.find(name);
+    if (it == object.end() || !it->is_number_integer()) return std::nullopt;
+    // Read wide first: get<int> would wrap a large number onto a valid one.
+    const auto value = it->get<std::int64_t>();
+    if (value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max()) {
+        return std::nullopt;
+    }
+    return static_cast<int>(value);
+}
+
+// Every member is required (an optional one only when absent), so a damaged record is refused
+// rather than replayed as a different card.
+std::optional<wecom::TemplateCard> card_from_json(const json& doc) {
+    if (!doc.is_object()) return std::nullopt;
+    wecom::TemplateCard card;
+    auto task_id = string_field(doc, "task_id");
+    auto title = string_field(doc, "title");
+    auto desc = string_field(doc, "desc");
+    auto sub_title = string_field(doc, "sub_title_text");
+    auto fields = doc.find("fields");
+    auto buttons = doc.find("buttons");
+    if (!task_id || !title || !desc || !sub_title || fields == doc.end() || !fields->is_array() ||
+        buttons == doc.end() || !buttons->is_array()) {
+        return std::nullopt;
+    }
+    card.task_id = std::move(*task_id);
+    card.main_title = {std::move(*title), std::move(*desc)};
+    card.sub_title_text = std::move(*sub_title);
+    for (const auto& item : *fields) {
+        if (!item.is_object()) return std::nullopt;
+        auto keyname = string_field(item, "keyname");
+        auto value = string_field(item, "value");
+        if (!keyname || !value) return std::nullopt;
+        card.horizontal_content_list.push_back({std::move(*keyname), std::move(*value)});
+    }
+    for (const auto& item : *buttons) {
+        if (!item.is_object()) return std::nullopt;
+        auto text = string_field(item, "text");
+        auto style = int_field(item, "style");
+        auto key = string_field(item, "key");
+        if (!text || !style || !key) return std::nullopt;
+        card.button_list.push_back({std::move(*text), *style, std::move(*key)});
+    }
+    if (auto action = doc.find("card_action"); action != doc.end()) {
+        if (!action->is_object()) return std::nullopt;
+        auto type = int_field(*action, "type");
+        auto url = string_field(*action, "url");
+        auto appid = string_field(*action, "appid");
+        auto pagepath = string_field(*action, "pagepath");
+        if (!type || !url || !appid || !pagepath) return std::nullopt;
+        card.card_action =
+            wecom::CardAction{*type, std::move(*url), std::move(*appid), std::move(*pagepath)};
+    }
+    return card;
+}
+
+std::optional<Outcome> parse_card_answer(const json& doc, const std::string& kind) {
+    auto card_doc = doc.find("card");
+    if (card_doc == doc.end()) return std::nullopt;
+    auto card = card_from_json(*card_doc);
+    if (!card) return std::nullopt;
+    if (kind == "card") return Outcome::reply(wecom::TemplateCardReply{std::move(*card)});
+    auto userids = doc.find("userids");
+    if (userids == doc.end() || !userids->is_array()) return std::nullopt;
+    wecom::CardUpdateReply update{std::move(*card), {}};
+    for (const auto& id : *userids) {
+        if (!id.is_string()) return std::nullopt;
+        update.userids.push_back(id.get<std::string>());
+    }
+    return Outcome::reply(std::move(update));
+}
+
 std::optional<Outcome> parse_json_answer(const json& doc) {
     if (!doc.is_object()) return std::nullopt;
-    auto version = doc.find("v");
-    if (version == doc.end() || !version->is_number_integer() || *version != kAnswerVersion) {
+    auto version = int_field(doc, "v");
+    if (!version || *version < kPlainAnswerVersion || *version > kCardAnswerVersion) {
         return std::nullopt;
     }
     auto kind = string_field(doc, "kind");
     if (!kind) return std::nullopt;
+    if (*kind == "card" || *kind == "card_update") {
+        if (*version < kCardAnswerVersion) return std::nullopt;
+        return parse_card_answer(doc, *kind);
+    }
     if (*kind == "none") return Outcome::stop("duplicate");
     if (*kind == "text") {
         auto content = string_field(doc, "content");
@@ -108,7 +210,7 @@ std::string dedup_key(std::string_view channel, const wecom::InboundMessage& msg
 }
 
 std::string serialize_answer(const Outcome& outcome) {
-    json doc{{"v", kAnswerVersion}};
+    json doc{{"v", kPlainAnswerVersion}};
     if (outcome.kind() != Outcome::Kind::Reply) {
         doc["kind"] = "none";
     } else {
@@ -118,11 +220,21 @@ std::string serialize_answer(const Outcome& outcome) {
                 if constexpr (std::is_same_v<T, wecom::TextReply>) {
                     doc["kind"] = "text";
                     doc["content"] = reply.content;
-                } else {
+                } else if constexpr (std::is_same_v<T, wecom::NewsReply>) {
                     doc["kind"] = "news";
                     json articles = json::array();
                     for (const auto& a : reply.articles) articles.push_back(article_to_json(a));
                     doc["articles"] = std::move(articles);
+                } else if constexpr (std::is_same_v<T, wecom::TemplateCardReply>) {
+                    doc["v"] = kCardAnswerVersion;
+                    doc["kind"] = "card";
+                    doc["card"] = card_to_json(reply.card);
+                } else {
+                    static_assert(std::is_same_v<T, wecom::CardUpdateReply>);
+                    doc["v"] = kCardAnswerVersion;
+                    doc["kind"] = "card_update";
+                    doc["card"] = card_to_json(reply.card);
+                    doc["userids"] = reply.userids;
                 }
             },
             outcome.reply());

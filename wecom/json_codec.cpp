@@ -12,8 +12,10 @@
 #include <string>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include "wecom/crypto.h"
+#include "wecom/details/card_json.h"
 #include "wecom/details/utf8.h"
 
 namespace groupdesk::wecom {
@@ -136,16 +138,30 @@ void collect_fields(const Json& obj, int depth, std::map<std::string, std::strin
     }
 }
 
-// The event_key of a template_card_event: on the event itself (aibot SDK) or inside a
-// "template_card_event" object (older documentation).
-std::string event_key_of(const Json& event) {
-    std::string key = string_at(event, "event_key");
-    if (key.empty()) {
-        if (const Json* card = member(event, "template_card_event")) {
-            key = string_at(*card, "event_key");
+// A template_card_event member: inside the "template_card_event" object (official documentation
+// and what the platform sends), else directly on the event (the shape the Node SDK's type
+// declares); protocol brief, corrections to §6.
+std::string card_event_member(const Json& event, const char* key) {
+    if (const Json* card = member(event, "template_card_event")) {
+        std::string value = string_at(*card, key);
+        if (!value.empty()) return value;
+    }
+    return string_at(event, key);
+}
+
+EventBody decode_event(const Json& p) {
+    EventBody body;
+    body.event = string_at(p, "eventtype");
+    body.event_key = card_event_member(p, "event_key");
+    collect_fields(p, 0, body.fields);
+    if (body.event == "template_card_event") {
+        // collect_fields keeps the first name it meets, which may be the flat one.
+        for (const char* key : {"task_id", "card_type"}) {
+            std::string value = card_event_member(p, key);
+            if (!value.empty()) body.fields[key] = std::move(value);
         }
     }
-    return key;
+    return body;
 }
 
 MessageBody decode_body(const Json& root, const std::string& msg_type) {
@@ -172,13 +188,7 @@ MessageBody decode_body(const Json& root, const std::string& msg_type) {
         }
         return body;
     }
-    if (msg_type == "event") {
-        EventBody body;
-        body.event = string_at(p, "eventtype");
-        body.event_key = event_key_of(p);
-        collect_fields(p, 0, body.fields);
-        return body;
-    }
+    if (msg_type == "event") return decode_event(p);
     // "stream" (a refresh of an unfinished stream reply) and anything newer.
     return UnknownBody{};
 }
@@ -267,14 +277,32 @@ std::string render_news(const NewsReply& news, bool markdown) {
     return out;
 }
 
+// Text or news as text; a card never gets here.
 std::string content_of(const Reply& reply, bool markdown) {
     if (const auto* text = std::get_if<TextReply>(&reply)) return text->content;
-    return render_news(std::get<NewsReply>(reply), markdown);
+    if (const auto* news = std::get_if<NewsReply>(&reply)) return render_news(*news, markdown);
+    return std::string();
 }
 
-bool is_enter_chat(const InboundMessage& msg) {
+bool is_event(const InboundMessage& msg, std::string_view name) {
     const auto* event = std::get_if<EventBody>(&msg.body);
-    return event != nullptr && event->event == "enter_chat";
+    return event != nullptr && event->event == name;
+}
+
+// A card as the reply `to` can take: a click is answered by replacing the clicked card, anything
+// else by a new card.
+std::optional<OrderedJson> card_reply(const Reply& reply, const InboundMessage& to) {
+    const TemplateCard* card = nullptr;
+    static const std::vector<std::string> kEveryone;
+    const std::vector<std::string>* userids = &kEveryone;
+    if (const auto* fresh = std::get_if<TemplateCardReply>(&reply)) card = &fresh->card;
+    if (const auto* update = std::get_if<CardUpdateReply>(&reply)) {
+        card = &update->card;
+        userids = &update->userids;
+    }
+    if (card == nullptr) return std::nullopt;
+    if (is_event(to, "template_card_event")) return details::card_update_reply(*card, *userids);
+    return details::new_card_reply(*card);
 }
 
 }  // namespace
@@ -306,8 +334,9 @@ Result<InboundMessage> decode_aibot_message(std::string_view json) {
 std::string encode_aibot_reply(const Reply& reply, const InboundMessage& to,
                                std::string_view stream_id) {
     try {
+        if (auto card = card_reply(reply, to)) return dump(*card);
         OrderedJson out;
-        if (is_enter_chat(to)) {
+        if (is_event(to, "enter_chat")) {
             const std::string content = content_of(reply, false);
             out["msgtype"] = "text";
             out["text"]["content"] = details::utf8_truncate(content, kMaxTextBytes);

@@ -19,7 +19,10 @@ Result<InboundMessage> decode_aibot_message(std::string_view json);
 
 // The reply JSON for `to`. The AI bot accepts a "text" reply only to the enter_chat event; to a
 // message it takes a finished "stream" whose content is markdown (≤ 20480 bytes), with
-// `stream_id`. A NewsReply becomes markdown links.
+// `stream_id`. A NewsReply becomes markdown links. A TemplateCardReply or CardUpdateReply becomes
+// {"response_type":"update_template_card",…} to a template_card_event and
+// {"msgtype":"template_card",…} to anything else. Whether the platform takes the reply at all is
+// bot::accepts_passive_reply's question, not this one's.
 std::string encode_aibot_reply(const Reply& reply, const InboundMessage& to,
                                std::string_view stream_id);
 

@@ -236,6 +236,25 @@ void append_news(std::string& out, const NewsReply& reply) {
     out += "</Articles>";
 }
 
+// XML channels have no template card: its readable part goes out as text, one line each for the
+// title, description, subtitle and every "keyname: value" field. The buttons are left out, as
+// nothing could answer a press.
+std::string card_as_text(const TemplateCard& card) {
+    std::string out;
+    const auto line = [&out](std::string_view text) {
+        if (text.empty()) return;
+        if (!out.empty()) out += '\n';
+        out += text;
+    };
+    line(card.main_title.title);
+    line(card.main_title.desc);
+    line(card.sub_title_text);
+    for (const CardField& field : card.horizontal_content_list) {
+        line(field.keyname.empty() ? field.value : field.keyname + ": " + field.value);
+    }
+    return out;
+}
+
 }  // namespace
 
 Result<std::string> extract_xml_encrypt(std::string_view body) {
@@ -270,8 +289,12 @@ std::string encode_xml_reply(const Reply& reply, std::string_view to_user,
     out.append("<CreateTime>").append(std::to_string(create_time)).append("</CreateTime>");
     if (const auto* text = std::get_if<TextReply>(&reply)) {
         append_text(out, *text);
+    } else if (const auto* news = std::get_if<NewsReply>(&reply)) {
+        append_news(out, *news);
+    } else if (const auto* card = std::get_if<TemplateCardReply>(&reply)) {
+        append_text(out, TextReply{card_as_text(card->card)});
     } else {
-        append_news(out, std::get<NewsReply>(reply));
+        append_text(out, TextReply{card_as_text(std::get<CardUpdateReply>(reply).card)});
     }
     out += "</xml>";
     return out;

@@ -24,7 +24,8 @@ Result<InboundMessage> decode_xml_message(std::string_view xml, config::ChannelK
 // Plaintext passive reply: <xml><ToUserName>…</ToUserName><FromUserName>…</FromUserName>
 // <CreateTime>…</CreateTime><MsgType>…</MsgType>…</xml>. `to_user` is the sender of the message
 // being answered, `from_user` the CorpID or gh_ id it was sent to. Text content is cut at 2048
-// bytes on a UTF-8 boundary (the platform's limit).
+// bytes on a UTF-8 boundary (the platform's limit). A template card (new or update) cannot be
+// carried, so it is sent as a text reply of its title, description, subtitle and fields.
 std::string encode_xml_reply(const Reply& reply, std::string_view to_user,
                              std::string_view from_user, std::int64_t create_time);
 

@@ -11,6 +11,7 @@
 
 #include "bot/deadline_timer.h"
 #include "bot/plaintext_binding.h"
+#include "bot/reply_writer.h"
 #include "bot/work_queue.h"
 #include "handlers/dedup.h"
 #include "handlers/help_handler.h"
@@ -206,6 +207,38 @@ TEST(CallbackEndpointErrors, AStorageFailureAnswersOnlyThePublicReason) {
     EXPECT_EQ(response.status, 503);
     EXPECT_EQ(response.body, "temporarily unavailable, retry\n");
     EXPECT_EQ(response.body.find("dedup.db"), std::string::npos);
+}
+
+wecom::InboundMessage aibot_message(wecom::MessageBody body) {
+    wecom::InboundMessage m;
+    m.kind = config::ChannelKind::AiBot;
+    m.msg_type = std::holds_alternative<wecom::EventBody>(body) ? "event" : "text";
+    m.body = std::move(body);
+    return m;
+}
+
+// What the AI bot takes as a passive reply (protocol brief §6, §10.3): a click only a card,
+// other events (feedback_event...) nothing.
+TEST(AcceptsPassiveReply, AClickTakesOnlyACardOtherEventsNothing) {
+    const wecom::Reply text = wecom::TextReply{"hi"};
+    const wecom::Reply card = wecom::TemplateCardReply{};
+    const wecom::Reply update = wecom::CardUpdateReply{};
+    const auto click = aibot_message(wecom::EventBody{"template_card_event", "k", "", {}});
+    EXPECT_TRUE(accepts_passive_reply(update, click));
+    EXPECT_TRUE(accepts_passive_reply(card, click));
+    EXPECT_FALSE(accepts_passive_reply(text, click));
+    EXPECT_FALSE(accepts_passive_reply(wecom::Reply{wecom::NewsReply{}}, click));
+    const auto feedback = aibot_message(wecom::EventBody{"feedback_event", "", "", {}});
+    for (const auto* reply : {&text, &card, &update}) {
+        EXPECT_FALSE(accepts_passive_reply(*reply, feedback));
+        EXPECT_TRUE(accepts_passive_reply(*reply, aibot_message(wecom::TextBody{"@bot"})));
+        EXPECT_TRUE(accepts_passive_reply(
+            *reply, aibot_message(wecom::EventBody{"enter_chat", "", "", {}})));
+    }
+    // XML channels take every reply; a card goes out as text there.
+    auto xml_event = aibot_message(wecom::EventBody{"click", "k", "", {}});
+    xml_event.kind = config::ChannelKind::WeCom;
+    EXPECT_TRUE(accepts_passive_reply(card, xml_event));
 }
 
 }  // namespace

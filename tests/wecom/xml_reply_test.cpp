@@ -177,6 +177,24 @@ TEST(XmlCodec, NewsReplyExactBytesAndAtMostEightArticles) {
     EXPECT_EQ(items, 8u);
 }
 
+// XML channels cannot show a card; the reply must still go out, as its text.
+TEST(XmlCodec, TemplateCardFallsBackToText) {
+    TemplateCard card;
+    card.task_id = "tk1";
+    card.main_title = {"Ticket #1 created", "Printer"};
+    card.horizontal_content_list = {{"Status", "open"}, {"", "no key"}};
+    card.button_list = {{"Accept", 1, "t:1:accept"}};
+    const std::string expected = "Ticket #1 created\nPrinter\nStatus: open\nno key";
+    EXPECT_EQ(encode_xml_reply(TemplateCardReply{card}, "user", "corp", 42),
+              "<xml><ToUserName><![CDATA[user]]></ToUserName><FromUserName><![CDATA[corp]]>"
+              "</FromUserName><CreateTime>42</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+              "<Content><![CDATA[" +
+                  expected + "]]></Content></xml>");
+    EXPECT_EQ(content_of_reply(encode_xml_reply(CardUpdateReply{card, {"u1"}}, "u", "c", 1)),
+              expected);
+    EXPECT_EQ(content_of_reply(encode_xml_reply(TemplateCardReply{}, "u", "c", 1)), "");
+}
+
 TEST(XmlCodec, EnvelopeHasTheOfficialLayout) {
     EXPECT_EQ(encode_xml_envelope("E", "S", "1", "N"),
               "<xml>\n<Encrypt><![CDATA[E]]></Encrypt>\n<MsgSignature><![CDATA[S]]></MsgSignature>"
