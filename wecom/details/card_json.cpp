@@ -2,6 +2,7 @@
 #include "wecom/details/card_json.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 namespace groupdesk::wecom::details {
 namespace {

@@ -2,7 +2,10 @@
 // rest of the JSON codec so each stays small. Keys come in the order of the official samples.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <cstddef>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <vector>
 
 #include "wecom/message.h"
 
