@@ -41,6 +41,9 @@ struct Channel {
     // AI bot: group chat id → group-robot webhook key (a secret), so that ticket news can be
     // announced in that group later (callback mode has no other push; wecom-protocol.md §11).
     std::map<std::string, std::string> group_webhooks{};
+    // AI bot: confirm a new ticket and answer a ticket query with a card whose buttons move the
+    // ticket on; false keeps the markdown text. Other kinds cannot show cards: always false.
+    bool ticket_cards = true;
 
     bool encrypted() const { return !encoding_aes_key.empty(); }
 };

@@ -300,9 +300,10 @@ void Checker::read_channels(const Json& root, Config& config) {
 
 // Reads the channel's fields as they are; judging them is channel_rules' job.
 Channel Checker::read_channel(const Json& obj, const std::string& path) {
-    check_keys(obj, path,
-               {"name", "kind", "token", "encoding_aes_key", "receive_id", "secret",
-                "accept_plaintext", "bot_names", "agents", "agent_id", "group_webhooks"});
+    check_keys(
+        obj, path,
+        {"name", "kind", "token", "encoding_aes_key", "receive_id", "secret", "accept_plaintext",
+         "bot_names", "agents", "agent_id", "group_webhooks", "ticket_cards"});
     auto field = [&obj](const char* key) {
         details::StringField f;
         f.present = obj.contains(key);
@@ -328,6 +329,18 @@ Channel Checker::read_channel(const Json& obj, const std::string& path) {
             fail(field, "is only for an mp channel with an encoding_aes_key");
         } else {
             channel.accept_plaintext = value.get<bool>();
+        }
+    }
+    channel.ticket_cards = channel.kind == ChannelKind::AiBot;
+    if (obj.contains("ticket_cards")) {
+        const Json& value = obj["ticket_cards"];
+        const std::string field = path + ".ticket_cards";
+        if (!value.is_boolean()) {
+            fail(field, "must be true or false");
+        } else if (channel.kind != ChannelKind::AiBot) {
+            fail(field, "is only for an aibot channel (other kinds cannot show cards)");
+        } else {
+            channel.ticket_cards = value.get<bool>();
         }
     }
     return channel;

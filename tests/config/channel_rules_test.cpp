@@ -61,6 +61,31 @@ TEST(ConfigLoader, AcceptPlaintextOnlyOnAKeyedMpChannel) {
     });
 }
 
+// Cards are an AI bot feature: on by default there, and a mistake to ask of any other kind.
+TEST(ConfigLoader, TicketCardsOnlyOnAnAiBotChannel) {
+    const std::string key = key_of('k');
+    const LoadResult result = load(with_channels(
+        R"({"name": "bot", "kind": "aibot", "token": "t", "encoding_aes_key": ")" + key +
+        R"("},
+           {"name": "bot2", "kind": "aibot", "token": "t", "ticket_cards": false,
+            "encoding_aes_key": ")" +
+        key + R"("},
+           {"name": "oa", "kind": "mp", "token": "t"})"));
+    ASSERT_THAT(result.errors, IsEmpty());
+    EXPECT_TRUE(result.config->channels[0].ticket_cards);
+    EXPECT_FALSE(result.config->channels[1].ticket_cards);
+    EXPECT_FALSE(result.config->channels[2].ticket_cards);
+
+    expect_single_errors({
+        {with_channels(R"({"name": "oa", "kind": "mp", "token": "t", "ticket_cards": true})"),
+         "channels[0].ticket_cards: is only for an aibot channel (other kinds cannot show cards)"},
+        {with_channels(R"({"name": "b", "kind": "aibot", "token": "t", "ticket_cards": 1,
+                           "encoding_aes_key": ")" +
+                       key + R"("})"),
+         "channels[0].ticket_cards: must be true or false"},
+    });
+}
+
 TEST(ConfigLoader, ChannelRules) {
     const std::string key = key_of('k');
     auto ch = [](const std::string& members) {
