@@ -19,6 +19,7 @@
 #include "bot/platform_metrics.h"
 #include "bot/router.h"
 #include "bot/work_queue.h"
+#include "handlers/card_click_handler.h"
 #include "handlers/command_handler.h"
 #include "handlers/dedup.h"
 #include "handlers/help_handler.h"
@@ -146,7 +147,10 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     // 3. commands: "@assistant 工单 …", "解决 #12": a ticket command is answered here; any other
     //    message passes on.
     impl->pipeline.add(std::make_unique<handlers::CommandHandler>(*impl->tickets, *impl->roles));
-    // 4. help: welcome events and "help"; last, so that what answers real requests goes first.
+    // 4. card clicks: a ticket card's button moves the ticket and updates the card; right after
+    //    the commands, whose cards it answers, and before help, which must not see the event.
+    impl->pipeline.add(std::make_unique<handlers::CardClickHandler>(*impl->tickets, *impl->roles));
+    // 5. help: welcome events and "help"; last, so that what answers real requests goes first.
     impl->pipeline.add(std::make_unique<handlers::HelpHandler>(handlers::default_help_texts()));
 
     std::vector<std::string> names;

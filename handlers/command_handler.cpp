@@ -2,11 +2,12 @@
 // change to an effect made durable before the reply.
 #include "handlers/command_handler.h"
 
-#include <memory>
 #include <utility>
 
 #include "handlers/command_parser.h"
 #include "handlers/mention.h"
+#include "handlers/ticket_card.h"
+#include "handlers/ticket_commit.h"
 #include "handlers/ticket_replies.h"
 
 namespace groupdesk::handlers {
@@ -36,18 +37,6 @@ std::optional<std::string> quoted_text(const wecom::InboundMessage& msg) {
         return voice->recognition;
     }
     return std::nullopt;
-}
-
-bool in_group(const wecom::InboundMessage& msg) {
-    return msg.kind == config::ChannelKind::AiBot && msg.chat_type == wecom::ChatType::Group &&
-           !msg.chat_id.empty();
-}
-
-// A group chat is the ticket's group; a 1:1 conversation is its user.
-tickets::Conversation conversation_of(const wecom::InboundMessage& msg,
-                                      const config::Channel& channel) {
-    if (in_group(msg)) return {channel.name, tickets::GroupKind::Chat, msg.chat_id};
-    return {channel.name, tickets::GroupKind::User, msg.sender};
 }
 
 bool changes_tickets(CommandKind kind) {
@@ -115,9 +104,7 @@ Outcome CommandHandler::execute(const Command& command, const wecom::InboundMess
 
     if (changes_tickets(command.kind) && !ctx.source_key.empty()) {
         // A retry of a command whose change is durable: the same reply, nothing changed again.
-        auto recorded = service_.find_command(ctx.source_key);
-        if (!recorded.ok()) return Outcome::retry_later(recorded.error().message);
-        if (recorded->has_value()) return reply((*recorded)->reply);
+        if (auto recorded = recorded_answer(service_, ctx)) return std::move(*recorded);
     }
 
     switch (command.kind) {
@@ -131,12 +118,22 @@ Outcome CommandHandler::execute(const Command& command, const wecom::InboundMess
             request.source_message_id = msg.msg_id;
             auto change = service_.plan_create(std::move(request), actor, where, ctx.now);
             if (!change.ok()) return refuse(change.error(), command, actor, where);
+            if (shows_ticket_cards(ctx.channel)) {
+                const auto number = change->ticket.number;
+                Outcome card = Outcome::reply(wecom::TemplateCardReply{ticket_card(
+                    change->ticket, CardMoment::Created, card_task_id(number, ctx.source_key))});
+                return commit_change(service_, std::move(change).value(), std::move(card), ctx);
+            }
             std::string text = replies::created(change->ticket, language);
             return commit(std::move(change).value(), std::move(text), ctx);
         }
         case CommandKind::Show: {
             auto ticket = service_.get(command.number, actor, &where);
             if (!ticket.ok()) return refuse(ticket.error(), command, actor, where);
+            if (shows_ticket_cards(ctx.channel)) {
+                return Outcome::reply(wecom::TemplateCardReply{ticket_card(
+                    *ticket, CardMoment::Shown, card_task_id(ticket->number, ctx.source_key))});
+            }
             auto events = service_.history(command.number, actor, &where);
             if (!events.ok()) return refuse(events.error(), command, actor, where);
             return reply(replies::shown(*ticket, *events, language));
@@ -175,14 +172,7 @@ Outcome CommandHandler::execute(const Command& command, const wecom::InboundMess
 }
 
 Outcome CommandHandler::commit(tickets::TicketChange change, std::string text, Context& ctx) {
-    if (!ctx.source_key.empty()) {
-        change.command = tickets::CommandRecord{ctx.source_key, change.ticket.number, text};
-    }
-    auto shared = std::make_shared<const tickets::TicketChange>(std::move(change));
-    ctx.before_answer.emplace_back([service = &service_, shared](DurableDone done) {
-        service->apply(*shared, std::move(done));
-    });
-    return reply(std::move(text));
+    return commit_change(service_, std::move(change), reply(std::move(text)), ctx);
 }
 
 Outcome CommandHandler::refuse(const Error& error, const Command& command,

@@ -20,6 +20,7 @@ protected:
         channel.name = "group-bot";
         channel.kind = config::ChannelKind::AiBot;
         channel.bot_names = {"助手"};
+        channel.ticket_cards = false;  // these tests read the text replies
         config.channels = {channel};
         return config;
     }

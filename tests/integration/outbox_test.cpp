@@ -36,6 +36,7 @@ protected:
             if (c.name == "group-bot") {
                 c.bot_names = {"助手"};
                 c.group_webhooks = {{kChatA, kWebhookA}};
+                c.ticket_cards = false;  // these tests read the text replies
             }
             if (c.name == "corp-app") {
                 c.secret = "corp-app-secret";
