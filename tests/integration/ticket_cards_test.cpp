@@ -125,5 +125,28 @@ TEST_F(TicketCardsTest, ACustomersClickChangesNothingAndAnswersThemAlone) {
     EXPECT_EQ(event_count(), 1);
 }
 
+// The ticket was committed but the process died before its dedup record was: the retry after a
+// restart finds the recorded card (not a text, not a second ticket).
+TEST_F(TicketCardsTest, ARetryAfterACrashGetsTheSameCard) {
+    {
+        SQLite::Database db(config_.database, SQLite::OPEN_READWRITE, 5000);
+        db.exec(
+            "CREATE TRIGGER lose_dedup BEFORE INSERT ON dedup "
+            "BEGIN SELECT RAISE(ABORT, 'the process died here'); END");
+    }
+    const auto request = mention("@助手 工单 VPN 连不上", "wangwu");
+    EXPECT_EQ(post(request.target, request.body, request.content_type).status, 503);
+    stop();
+    {
+        SQLite::Database db(config_.database, SQLite::OPEN_READWRITE, 5000);
+        db.exec("DROP TRIGGER lose_dedup");
+    }
+    start();
+    const json retried = send(request);
+    ASSERT_EQ(retried.value("msgtype", ""), "template_card") << retried;
+    EXPECT_EQ(retried.at("template_card").at("main_title").at("title"), "工单 #1 已创建");
+    EXPECT_EQ(event_count(), 1);
+}
+
 }  // namespace
 }  // namespace groupdesk::test
