@@ -1,6 +1,8 @@
 // CommandHandler: the ticket commands people write to the assistant ("@assistant 工单 打印机无法
 // 连接", "解决 #12"), parsed, checked and carried out through the TicketService, and confirmed
-// by the passive reply. A message that is no command passes on to the next handlers.
+// by the passive reply — for a create or a show on a ticket_cards channel, a ticket card
+// (ticket_card.h) whose clicks CardClickHandler answers. A message that is no command passes on
+// to the next handlers.
 #pragma once
 
 #include "handlers/handler.h"
