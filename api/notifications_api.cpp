@@ -17,10 +17,8 @@ HttpResponse list_notifications(tickets::OutboxStore& outbox, std::string_view q
     static constexpr std::string_view kKnown[] = {"state", "ticket", "limit", "cursor"};
     auto params = QueryParams::parse(query_text);
     if (!params.ok()) return error_response(invalid("", "the query string is malformed"));
-    for (const auto& name : params->names()) {
-        if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown)) {
-            return error_response(invalid(name, "is not a known query parameter"));
-        }
+    if (auto unknown = details::unknown_parameter(*params, kKnown)) {
+        return error_response(invalid(*unknown, "is not a known query parameter"));
     }
     tickets::NotificationQuery query;
     if (auto state = params->get("state"); state && !state->empty()) {

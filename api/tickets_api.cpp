@@ -60,16 +60,8 @@ Result<tickets::TicketQuery> parse_list_query(std::string_view query_text) {
                                                   "reporter", "q",     "limit",   "cursor"};
     auto params = QueryParams::parse(query_text);
     if (!params.ok()) return invalid("", "the query string is malformed");
-    // Unknown parameters are refused, so that a misspelt filter does not silently list everything.
-    std::string_view rest = query_text;
-    while (!rest.empty()) {
-        const std::string_view pair = rest.substr(0, rest.find('&'));
-        rest.remove_prefix(std::min(rest.size(), pair.size() + 1));
-        const auto name = percent_decode(pair.substr(0, pair.find('=')));
-        if (!name || (!name->empty() &&
-                      std::find(std::begin(kKnown), std::end(kKnown), *name) == std::end(kKnown))) {
-            return invalid(name ? *name : "", "is not a known query parameter");
-        }
+    if (auto unknown = details::unknown_parameter(*params, kKnown)) {
+        return invalid(*unknown, "is not a known query parameter");
     }
     tickets::TicketQuery query;
     auto text = [&](std::string_view name) { return std::string(params->get(name).value_or("")); };

@@ -27,11 +27,6 @@ std::string_view move_label(CommandKind kind) {
     }
 }
 
-bool is_transient(const Error& error) {
-    return error.code == ErrorCode::Unavailable || error.code == ErrorCode::Internal ||
-           error.code == ErrorCode::Aborted;
-}
-
 }  // namespace
 
 Outcome CardClickHandler::handle(const wecom::InboundMessage& msg, Context& ctx) {
@@ -55,16 +50,9 @@ Outcome CardClickHandler::handle(const wecom::InboundMessage& msg, Context& ctx)
         Command command;
         command.kind = action->kind;
         command.number = action->ticket;
-        std::optional<tickets::TicketStatus> current;
-        if (change.error().code == ErrorCode::FailedPrecondition) {
-            if (auto ticket = service_.get(action->ticket, actor, &where); ticket.ok()) {
-                current = ticket->status;
-            }
-        }
-        return refuse(
-            *action,
-            replies::refused(change.error(), command, current ? &*current : nullptr, Language::Zh),
-            msg, actor, where, task_id);
+        command.language = Language::Zh;
+        return refuse(*action, refusal_text(service_, change.error(), command, actor, where), msg,
+                      actor, where, task_id);
     }
     if (change->events.empty()) {
         return refuse(*action, replies::unchanged(change->ticket, action->kind, Language::Zh), msg,

@@ -177,17 +177,8 @@ Outcome CommandHandler::commit(tickets::TicketChange change, std::string text, C
 
 Outcome CommandHandler::refuse(const Error& error, const Command& command,
                                const tickets::Actor& actor, const tickets::Conversation& where) {
-    if (error.code == ErrorCode::Unavailable || error.code == ErrorCode::Internal ||
-        error.code == ErrorCode::Aborted) {
-        return Outcome::retry_later(error.message);
-    }
-    std::optional<TicketStatus> current;
-    if (error.code == ErrorCode::FailedPrecondition) {
-        if (auto ticket = service_.get(command.number, actor, &where); ticket.ok()) {
-            current = ticket->status;
-        }
-    }
-    return reply(replies::refused(error, command, current ? &*current : nullptr, command.language));
+    if (is_transient(error)) return Outcome::retry_later(error.message);
+    return reply(refusal_text(service_, error, command, actor, where));
 }
 
 }  // namespace groupdesk::handlers

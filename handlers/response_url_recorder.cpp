@@ -3,12 +3,9 @@
 
 #include <utility>
 
-namespace groupdesk::handlers {
+#include "handlers/ticket_commit.h"
 
-std::string conversation_of(const wecom::InboundMessage& msg) {
-    if (msg.chat_type == wecom::ChatType::Group && !msg.chat_id.empty()) return msg.chat_id;
-    return msg.sender;
-}
+namespace groupdesk::handlers {
 
 Outcome ResponseUrlRecorder::handle(const wecom::InboundMessage& /*msg*/, Context& /*ctx*/) {
     return Outcome::pass();
@@ -19,7 +16,8 @@ void ResponseUrlRecorder::on_complete(const wecom::InboundMessage& msg, const Ou
     // A callback the platform will send again records its URL then.
     if (final.kind() == Outcome::Kind::RetryLater) return;
     if (msg.kind != config::ChannelKind::AiBot || msg.response_url.empty()) return;
-    const std::string conversation = conversation_of(msg);
+    // The chat id in a group, the sender in a single chat: the conversation tickets belong to.
+    const std::string conversation = conversation_of(msg, ctx.channel).group;
     if (conversation.empty()) return;
     ctx.before_answer.emplace_back([store = &store_, channel = ctx.channel.name, conversation,
                                     url = msg.response_url, at = ctx.now](DurableDone done) {

@@ -21,7 +21,4 @@ private:
     tickets::ResponseUrlStore& store_;
 };
 
-// The conversation a message belongs to: its group chat id, or its sender in a single chat.
-std::string conversation_of(const wecom::InboundMessage& msg);
-
 }  // namespace groupdesk::handlers

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "handlers/dedup.h"
+#include "handlers/ticket_replies.h"
 
 namespace groupdesk::handlers {
 namespace {
@@ -35,6 +36,23 @@ tickets::Conversation conversation_of(const wecom::InboundMessage& msg,
                                       const config::Channel& channel) {
     if (in_group(msg)) return {channel.name, tickets::GroupKind::Chat, msg.chat_id};
     return {channel.name, tickets::GroupKind::User, msg.sender};
+}
+
+bool is_transient(const Error& error) {
+    return error.code == ErrorCode::Unavailable || error.code == ErrorCode::Internal ||
+           error.code == ErrorCode::Aborted;
+}
+
+std::string refusal_text(tickets::TicketService& service, const Error& error,
+                         const Command& command, const tickets::Actor& actor,
+                         const tickets::Conversation& where) {
+    std::optional<tickets::TicketStatus> current;
+    if (error.code == ErrorCode::FailedPrecondition) {
+        if (auto ticket = service.get(command.number, actor, &where); ticket.ok()) {
+            current = ticket->status;
+        }
+    }
+    return replies::refused(error, command, current ? &*current : nullptr, command.language);
 }
 
 Outcome commit_change(tickets::TicketService& service, tickets::TicketChange change, Outcome answer,

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "api/details/json_views.h"
+#include "common/ascii.h"
 #include "common/http_status.h"
 
 namespace groupdesk::api::details {
@@ -48,13 +49,20 @@ std::optional<std::int64_t> parse_number(std::string_view text) {
 }
 
 // "application/json", any parameters ("; charset=utf-8") and case aside.
+std::optional<std::string> unknown_parameter(const QueryParams& params,
+                                             std::span<const std::string_view> known) {
+    for (const auto name : params.names()) {
+        if (std::find(known.begin(), known.end(), name) == known.end()) {
+            return std::string(name);
+        }
+    }
+    return std::nullopt;
+}
+
 bool is_json(std::string_view content_type) {
     content_type = content_type.substr(0, content_type.find(';'));
     while (!content_type.empty() && content_type.back() == ' ') content_type.remove_suffix(1);
-    std::string lower(content_type);
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; });
-    return lower == "application/json";
+    return ascii_iequals(content_type, "application/json");
 }
 
 // The cursor is opaque to clients: base64url of "after:<number>", so that its form may change.

@@ -4,10 +4,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "common/http_types.h"
+#include "common/query_string.h"
 #include "common/result.h"
 
 namespace groupdesk::api::details {
@@ -21,6 +23,10 @@ HttpResponse error_response(const Error& error);
 Error invalid(std::string_view field, const std::string& reason);
 // An id or number in a path or a query: 1..18 digits, not 0.
 std::optional<std::int64_t> parse_number(std::string_view text);
+// The first parameter of `params` whose name is not in `known` (a misspelt filter must not
+// silently list everything); nullopt when all are known. A pair without a name ("=x") is unknown.
+std::optional<std::string> unknown_parameter(const QueryParams& params,
+                                             std::span<const std::string_view> known);
 // "application/json", any parameters ("; charset=utf-8") and case aside.
 bool is_json(std::string_view content_type);
 // Cursors are opaque to clients: base64url of "after:<n>", so that their form may change.
