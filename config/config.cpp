@@ -15,4 +15,8 @@ std::string_view to_string(ChannelKind kind) noexcept {
     return "wecom";
 }
 
+std::string_view to_string(Transport transport) noexcept {
+    return transport == Transport::LongConnection ? "long_connection" : "callback";
+}
+
 }  // namespace groupdesk::config

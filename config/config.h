@@ -20,13 +20,25 @@ enum class ChannelKind {
 
 std::string_view to_string(ChannelKind kind) noexcept;
 
+// How an AI bot's messages reach GroupDesk (wecom-protocol.md §10.4).
+enum class Transport {
+    Callback,        // the platform POSTs to /callback/<name> (encrypted JSON)
+    LongConnection,  // GroupDesk holds a WebSocket to the platform; no public URL needed
+};
+
+std::string_view to_string(Transport transport) noexcept;
+
 struct Channel {
     std::string name;  // served at /callback/<name>; [a-z0-9_-]
     ChannelKind kind = ChannelKind::WeCom;
     std::string token;             // secret
     std::string encoding_aes_key;  // secret; empty only for an mp channel in plaintext mode
     std::string receive_id;        // CorpID / AppID; always "" for the AI bot
-    std::string secret;            // secret for platform API calls; optional for now
+    std::string secret;            // secret for platform API calls; the long connection's key
+    // AI bot only. A long-connection bot has no token, key nor callback URL: it is reached with
+    // `bot_id` and `secret`.
+    Transport transport = Transport::Callback;
+    std::string bot_id;
     // mp with a key only: also take plaintext-mode requests, whose signature does not cover the
     // body. Meant for the console's switch-over from plaintext to an encrypted mode.
     bool accept_plaintext = false;
@@ -46,6 +58,7 @@ struct Channel {
     bool ticket_cards = true;
 
     bool encrypted() const { return !encoding_aes_key.empty(); }
+    bool long_connection() const { return transport == Transport::LongConnection; }
 };
 
 struct Listen {
@@ -93,6 +106,16 @@ struct Platform {
     std::string mp_api_base = "https://api.weixin.qq.com";
     std::chrono::milliseconds connect_timeout{3000};
     std::chrono::milliseconds request_timeout{10000};  // the whole call
+    // The AI bot's long connection (wecom-protocol.md §10.4). ws:// is for tests only.
+    std::string aibot_ws_url = "wss://openws.work.weixin.qq.com";
+    std::chrono::milliseconds aibot_ping_interval{30000};  // the platform's advice
+    // A dropped connection is opened again after a delay that doubles from `initial` to `max`,
+    // with jitter; subscribing is rate-limited by the platform (45009).
+    std::chrono::milliseconds aibot_reconnect_initial{1000};
+    std::chrono::milliseconds aibot_reconnect_max{std::chrono::minutes{5}};
+    // A request (subscribe, ping, push) unanswered for this long failed; a ping unanswered
+    // means the connection is dead.
+    std::chrono::milliseconds aibot_ack_timeout{10000};
 };
 
 // Delivery of ticket notifications (the outbox).

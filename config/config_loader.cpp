@@ -303,7 +303,8 @@ Channel Checker::read_channel(const Json& obj, const std::string& path) {
     check_keys(
         obj, path,
         {"name", "kind", "token", "encoding_aes_key", "receive_id", "secret", "accept_plaintext",
-         "bot_names", "agents", "agent_id", "group_webhooks", "ticket_cards"});
+         "bot_names", "agents", "agent_id", "group_webhooks", "ticket_cards", "transport",
+         "bot_id"});
     auto field = [&obj](const char* key) {
         details::StringField f;
         f.present = obj.contains(key);
@@ -312,7 +313,8 @@ Channel Checker::read_channel(const Json& obj, const std::string& path) {
     };
     const details::ChannelFields fields{field("name"),       field("kind"),
                                         field("token"),      field("encoding_aes_key"),
-                                        field("receive_id"), field("secret")};
+                                        field("receive_id"), field("secret"),
+                                        field("transport"),  field("bot_id")};
     std::vector<details::Problem> problems;
     Channel channel = channels_.check(fields, path, problems);
     report(problems);

@@ -91,6 +91,44 @@ Channel ChannelChecker::check(const ChannelFields& fields, const std::string& pa
     }
     if (kind) channel.kind = *kind;
 
+    if (auto text = string(fields.transport, "transport")) {
+        if (*text == "long_connection") {
+            channel.transport = Transport::LongConnection;
+        } else if (*text != "callback") {
+            fail("transport", "must be callback or long_connection, got " + quote(*text));
+        }
+        if (kind && *kind != ChannelKind::AiBot) {
+            fail("transport", "is only for an aibot channel (other kinds have callbacks only)");
+        }
+    }
+    const bool long_connection = channel.long_connection();
+    if (long_connection) {
+        // The platform authenticates the socket itself: the callback secrets have no use, and a
+        // stray one would suggest a callback URL that is not served.
+        for (const auto& [field, key] : {std::pair{&fields.token, "token"},
+                                         {&fields.encoding_aes_key, "encoding_aes_key"},
+                                         {&fields.receive_id, "receive_id"}}) {
+            if (field->present) fail(key, "is not used with transport long_connection");
+        }
+        const auto bot_id = string(fields.bot_id, "bot_id");
+        if (bot_id && (bot_id->empty() || bot_id->size() > kMaxTokenLength ||
+                       !std::all_of(bot_id->begin(), bot_id->end(), is_visible_ascii))) {
+            fail("bot_id", "must be 1 to 128 printable ASCII characters without whitespace");
+        } else if (bot_id) {
+            channel.bot_id = *bot_id;
+        } else if (!fields.bot_id.present) {
+            fail("bot_id", "is required with transport long_connection");
+        }
+        if (auto secret = string(fields.secret, "secret")) {
+            if (secret->empty()) fail("secret", "must not be empty");
+            channel.secret = *secret;
+        } else if (!fields.secret.present) {
+            fail("secret", "is required with transport long_connection" + or_env("secret"));
+        }
+        return channel;
+    }
+    if (fields.bot_id.present) fail("bot_id", "is only for an aibot channel with transport long_connection");
+
     // Secrets: only their length may appear in a message.
     if (auto token = string(fields.token, "token")) {
         if (token->empty() || token->size() > kMaxTokenLength) {

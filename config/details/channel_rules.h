@@ -31,6 +31,8 @@ struct ChannelFields {
     StringField encoding_aes_key;
     StringField receive_id;
     StringField secret;
+    StringField transport;
+    StringField bot_id;
 };
 
 struct Problem {

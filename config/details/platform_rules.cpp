@@ -104,11 +104,29 @@ bool valid_base_url(const std::string& url) {
     });
 }
 
+bool valid_ws_url(const std::string& url) {
+    std::string_view rest = url;
+    if (rest.starts_with("wss://")) {
+        rest.remove_prefix(6);
+    } else if (rest.starts_with("ws://")) {
+        rest.remove_prefix(5);
+    } else {
+        return false;
+    }
+    if (rest.empty() || rest.front() == '/') return false;
+    return std::none_of(rest.begin(), rest.end(), [](char c) {
+        return c <= 0x20 || c == 0x7f || c == '?' || c == '#' || c == '@' || c == '\\';
+    });
+}
+
 void read_platform(const Json& root, Config& config, std::vector<Problem>& problems) {
     using std::chrono::milliseconds;
     const Json* platform = section(
         root, "platform",
-        {"wecom_api_base", "mp_api_base", "connect_timeout_ms", "request_timeout_ms"}, problems);
+        {"wecom_api_base", "mp_api_base", "connect_timeout_ms", "request_timeout_ms",
+         "aibot_ws_url", "aibot_ping_interval_ms", "aibot_reconnect_initial_ms",
+         "aibot_reconnect_max_ms", "aibot_ack_timeout_ms"},
+        problems);
     base_url(platform, "wecom_api_base", config.platform.wecom_api_base, problems);
     base_url(platform, "mp_api_base", config.platform.mp_api_base, problems);
     integer(platform, "platform", "connect_timeout_ms", 1, 60000, problems,
@@ -122,6 +140,29 @@ void read_platform(const Json& root, Config& config, std::vector<Problem>& probl
                                        std::to_string(config.platform.request_timeout.count()) +
                                        "), got " +
                                        std::to_string(config.platform.connect_timeout.count())});
+    }
+
+    if (platform != nullptr && platform->contains("aibot_ws_url")) {
+        const Json& v = (*platform)["aibot_ws_url"];
+        if (!v.is_string() || !valid_ws_url(v.get<std::string>())) {
+            problems.push_back(Problem{"platform.aibot_ws_url",
+                                       "must be a wss:// (or, for tests, ws://) URL, got " +
+                                           (v.is_string() ? quote(v.get<std::string>()) : v.dump())});
+        } else {
+            config.platform.aibot_ws_url = v.get<std::string>();
+        }
+    }
+    integer(platform, "platform", "aibot_ping_interval_ms", 100, 300000, problems,
+            [&](auto v) { config.platform.aibot_ping_interval = milliseconds(v); });
+    integer(platform, "platform", "aibot_reconnect_initial_ms", 10, 3600000, problems,
+            [&](auto v) { config.platform.aibot_reconnect_initial = milliseconds(v); });
+    integer(platform, "platform", "aibot_reconnect_max_ms", 10, 3600000, problems,
+            [&](auto v) { config.platform.aibot_reconnect_max = milliseconds(v); });
+    integer(platform, "platform", "aibot_ack_timeout_ms", 10, 300000, problems,
+            [&](auto v) { config.platform.aibot_ack_timeout = milliseconds(v); });
+    if (config.platform.aibot_reconnect_initial > config.platform.aibot_reconnect_max) {
+        problems.push_back(Problem{"platform.aibot_reconnect_initial_ms",
+                                   "must be at most platform.aibot_reconnect_max_ms"});
     }
 
     const Json* outbox = section(

@@ -24,5 +24,7 @@ void read_channel_platform(const nlohmann::ordered_json& obj, const std::string&
 // An http:// or https:// base URL with a host and nothing after it: no trailing slash, query,
 // fragment, space or control character, since API paths are appended to it as they are.
 bool valid_base_url(const std::string& url);
+// ws://host[:port][/path] or wss://…: the AI bot's long-connection URL.
+bool valid_ws_url(const std::string& url);
 
 }  // namespace groupdesk::config::details
