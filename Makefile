@@ -14,7 +14,7 @@ JOBS       ?= $(shell nproc)
 CONFIG     ?=
 FUZZ_SECONDS       ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
-FUZZ_TARGETS := fuzz_decrypt fuzz_xml_codec fuzz_json_codec fuzz_query_string
+FUZZ_TARGETS := fuzz_decrypt fuzz_xml_codec fuzz_json_codec fuzz_aibot_frames fuzz_query_string
 
 .PHONY: all deps configure build run test asan fuzz fuzz-build fuzz-smoke bench clean
 

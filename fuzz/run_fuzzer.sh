@@ -30,6 +30,7 @@ case $name in
     fuzz_decrypt)      max_len=4096; test_file=tests/wecom/crypto_test.cpp ;;
     fuzz_xml_codec)    max_len=8192; test_file=tests/wecom/xml_codec_test.cpp ;;
     fuzz_json_codec)   max_len=8192; test_file=tests/wecom/json_codec_test.cpp ;;
+    fuzz_aibot_frames) max_len=8192; test_file=tests/wecom/aibot_frames_test.cpp ;;
     fuzz_query_string) max_len=2048; test_file=tests/common/query_string_test.cpp ;;
     *) echo "$name: unknown fuzz target" >&2; exit 2 ;;
 esac

@@ -42,8 +42,9 @@ struct AiBotFrame {
 };
 
 // One received text frame. InvalidArgument (with a short reason) when it is not a JSON object,
-// req_id is not a string, a message or event frame has no valid body, or it has neither a cmd
-// nor an errcode. Unknown cmds decode (cmd set, no message), so that the caller can log them.
+// headers is not an object, req_id or cmd is not a string, errcode is not an integer, a message
+// or event frame has no valid body, or it has neither a cmd nor an errcode. Unknown cmds decode
+// (cmd set, no message), so that the caller can log them.
 Result<AiBotFrame> decode_aibot_frame(std::string_view text);
 
 // {"cmd":"aibot_subscribe","headers":{"req_id":…},"body":{"bot_id":…,"secret":…}}
@@ -57,8 +58,9 @@ std::string encode_ping_frame(std::string_view req_id);
 // answered with a card, aibot_respond_msg for a message; nothing for other events.
 std::string_view respond_cmd_for(const Reply& reply, const InboundMessage& to);
 
-// The answer frame to the frame `req_id` that carried `to`: the cmd of respond_cmd_for (which
-// must not be empty), and as the body what encode_aibot_reply makes of `reply` in callback mode.
+// The answer frame to the frame `req_id` that carried `to`: the cmd of respond_cmd_for, and as
+// the body what encode_aibot_reply makes of `reply` in callback mode. "" (nothing to send) when
+// respond_cmd_for is empty.
 std::string encode_respond_frame(std::string_view req_id, const Reply& reply,
                                  const InboundMessage& to, std::string_view stream_id);
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "wecom/crypto.h"
+#include "wecom/details/aibot_json.h"
 #include "wecom/details/card_json.h"
 #include "wecom/details/utf8.h"
 
@@ -66,17 +67,6 @@ bool depth_ok(std::string_view text) {
         }
     }
     return true;
-}
-
-// Parses a JSON object; the message says why it failed (never the content).
-Result<Json> parse_object(std::string_view text, int detail) {
-    if (text.empty()) return invalid("empty JSON", detail);
-    if (text.size() > kMaxJsonBytes) return invalid("JSON larger than 1 MiB", detail);
-    if (!depth_ok(text)) return invalid("JSON nested too deeply", detail);
-    Json doc = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-    if (doc.is_discarded()) return invalid("JSON not well-formed", detail);
-    if (!doc.is_object()) return invalid("JSON is not an object", detail);
-    return doc;
 }
 
 const Json* member(const Json& obj, const char* key) {
@@ -193,11 +183,7 @@ MessageBody decode_body(const Json& root, const std::string& msg_type) {
     return UnknownBody{};
 }
 
-Result<InboundMessage> decode(std::string_view text) {
-    auto parsed = parse_object(text, 0);
-    if (!parsed) return std::move(parsed).error();
-    const Json& root = parsed.value();
-
+Result<InboundMessage> decode_root(const Json& root) {
     InboundMessage msg;
     msg.kind = config::ChannelKind::AiBot;
     msg.msg_type = string_at(root, "msgtype");
@@ -224,11 +210,6 @@ Result<InboundMessage> decode(std::string_view text) {
         }
     }
     return msg;
-}
-
-std::string dump(const OrderedJson& j) {
-    // Raw UTF-8 out (ensure_ascii off); invalid bytes become U+FFFD instead of throwing.
-    return j.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
 }
 
 // Markdown link text must not close the bracket early; the URL must not hold a space or ")".
@@ -307,9 +288,49 @@ std::optional<OrderedJson> card_reply(const Reply& reply, const InboundMessage& 
 
 }  // namespace
 
+namespace details {
+
+// Parses a JSON object; the message says why it failed (never the content).
+Result<Json> parse_json_object(std::string_view text, int detail) {
+    if (text.empty()) return invalid("empty JSON", detail);
+    if (text.size() > kMaxJsonBytes) return invalid("JSON larger than 1 MiB", detail);
+    if (!depth_ok(text)) return invalid("JSON nested too deeply", detail);
+    Json doc = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+    if (doc.is_discarded()) return invalid("JSON not well-formed", detail);
+    if (!doc.is_object()) return invalid("JSON is not an object", detail);
+    return doc;
+}
+
+Result<InboundMessage> decode_aibot_json(const Json& root) { return decode_root(root); }
+
+OrderedJson aibot_reply_json(const Reply& reply, const InboundMessage& to,
+                             std::string_view stream_id) {
+    if (auto card = card_reply(reply, to)) return std::move(*card);
+    OrderedJson out;
+    if (is_event(to, "enter_chat")) {
+        const std::string content = content_of(reply, false);
+        out["msgtype"] = "text";
+        out["text"]["content"] = utf8_truncate(content, kMaxTextBytes);
+    } else {
+        const std::string content = content_of(reply, true);
+        out["msgtype"] = "stream";
+        out["stream"]["id"] = stream_id;
+        out["stream"]["finish"] = true;
+        out["stream"]["content"] = utf8_truncate(content, kMaxStreamBytes);
+    }
+    return out;
+}
+
+std::string dump_json(const OrderedJson& json) {
+    // Raw UTF-8 out (ensure_ascii off); invalid bytes become U+FFFD instead of throwing.
+    return json.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
+}
+
+}  // namespace details
+
 Result<std::string> extract_json_encrypt(std::string_view body) {
     try {
-        auto parsed = parse_object(body, kParseEnvelopeError);
+        auto parsed = details::parse_json_object(body, kParseEnvelopeError);
         if (!parsed) return std::move(parsed).error();
         const Json* encrypt = member(parsed.value(), "encrypt");
         if (encrypt == nullptr) return invalid("envelope without encrypt", kParseEnvelopeError);
@@ -325,7 +346,9 @@ Result<std::string> extract_json_encrypt(std::string_view body) {
 
 Result<InboundMessage> decode_aibot_message(std::string_view json) {
     try {
-        return decode(json);
+        auto parsed = details::parse_json_object(json);
+        if (!parsed) return std::move(parsed).error();
+        return decode_root(parsed.value());
     } catch (const std::exception& e) {
         return make_error(ErrorCode::Internal, std::string("AI bot message: ") + e.what());
     }
@@ -334,20 +357,7 @@ Result<InboundMessage> decode_aibot_message(std::string_view json) {
 std::string encode_aibot_reply(const Reply& reply, const InboundMessage& to,
                                std::string_view stream_id) {
     try {
-        if (auto card = card_reply(reply, to)) return dump(*card);
-        OrderedJson out;
-        if (is_event(to, "enter_chat")) {
-            const std::string content = content_of(reply, false);
-            out["msgtype"] = "text";
-            out["text"]["content"] = details::utf8_truncate(content, kMaxTextBytes);
-        } else {
-            const std::string content = content_of(reply, true);
-            out["msgtype"] = "stream";
-            out["stream"]["id"] = stream_id;
-            out["stream"]["finish"] = true;
-            out["stream"]["content"] = details::utf8_truncate(content, kMaxStreamBytes);
-        }
-        return dump(out);
+        return details::dump_json(details::aibot_reply_json(reply, to, stream_id));
     } catch (const std::exception&) {  // only std::bad_alloc can get here
         return std::string();          // an empty answer is a valid "no reply" for the AI bot
     }
@@ -361,7 +371,7 @@ std::string encode_json_envelope(std::string_view encrypt, std::string_view sign
         out["msgsignature"] = signature;
         out["timestamp"] = timestamp;
         out["nonce"] = nonce;
-        return dump(out);
+        return details::dump_json(out);
     } catch (const std::exception&) {  // only std::bad_alloc can get here
         return std::string();
     }

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "common/log_text.h"
+#include "wecom/details/markdown_mentions.h"
 #include "wecom/mask_secrets.h"
 
 namespace groupdesk::wecom {
@@ -50,21 +51,9 @@ std::string percent_encode(std::string_view s) {
     return out;
 }
 
-// The markdown content with each mention appended as <@userid> (markdown has no mention list).
-std::string markdown_with_mentions(const OutboundMessage& message) {
-    std::string content = message.content;
-    if (message.mentions.empty()) return content;
-    content += '\n';
-    for (std::size_t i = 0; i < message.mentions.size(); ++i) {
-        if (i > 0) content += ' ';
-        content += "<@" + message.mentions[i] + ">";
-    }
-    return content;
-}
-
 Json markdown_body(const OutboundMessage& message) {
     return Json{{"msgtype", "markdown"},
-                {"markdown", {{"content", markdown_with_mentions(message)}}}};
+                {"markdown", {{"content", details::markdown_with_mentions(message)}}}};
 }
 
 // Group robot (§11): markdown with <@userid> in the content, or text with mentioned_list.
