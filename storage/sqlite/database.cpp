@@ -149,6 +149,16 @@ constexpr std::string_view kMigrations[] = {
     "  PRIMARY KEY (channel, conversation)"
     ");"
     "CREATE INDEX response_urls_received_at ON response_urls (received_at);",
+    // 5: the chats that have written to an AI bot (tickets/known_chat_store.h): the platform lets
+    // the bot push only into those. kind is the chat's GroupKind word; first_seen_at is unix
+    // seconds. Never expired: the permission to push does not lapse, as far as is documented.
+    "CREATE TABLE known_chats ("
+    "  channel TEXT NOT NULL,"
+    "  chat TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('chat', 'user')),"
+    "  first_seen_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (channel, chat)"
+    ") WITHOUT ROWID;",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
