@@ -9,10 +9,14 @@
 #include <thread>
 
 #include "api/tickets_api.h"
+#include "bot/aibot_connection.h"
+#include "bot/aibot_pusher.h"
 #include "bot/callback_endpoint.h"
 #include "bot/deadline_timer.h"
 #include "bot/endpoints.h"
 #include "bot/http_server.h"
+#include "bot/long_connection_endpoint.h"
+#include "bot/long_connection_metrics.h"
 #include "bot/maintenance.h"
 #include "bot/metrics.h"
 #include "bot/plaintext_binding.h"
@@ -28,6 +32,7 @@
 #include "handlers/roles.h"
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/sqlite_dedup_store.h"
+#include "storage/sqlite/sqlite_known_chat_store.h"
 #include "storage/sqlite/sqlite_outbox_store.h"
 #include "storage/sqlite/sqlite_response_url_store.h"
 #include "storage/sqlite/sqlite_ticket_store.h"
@@ -52,6 +57,44 @@ constexpr std::size_t kMaxQueuedCallbacks = 4096;
 constexpr unsigned kApiThreads = 2;
 constexpr std::size_t kMaxQueuedApiRequests = 256;
 
+// An AI bot on a long connection: the socket and what its frames run through.
+struct LongConnectionChannel {
+    std::unique_ptr<LongConnectionEndpoint> endpoint;  // set before the connection starts
+    std::unique_ptr<AiBotConnection> connection;
+};
+
+AiBotConnectionOptions connection_options(const config::Channel& channel,
+                                          const config::Platform& platform) {
+    return AiBotConnectionOptions{platform.aibot_ws_url,
+                                  channel.bot_id,
+                                  channel.secret,
+                                  platform.connect_timeout,
+                                  platform.aibot_ping_interval,
+                                  platform.aibot_reconnect_initial,
+                                  platform.aibot_reconnect_max,
+                                  platform.aibot_ack_timeout};
+}
+
+// Database writes, then every long connection: one the platform took away for good (another
+// instance holds the bot, or its credentials were refused) stays down until a restart, which
+// an operator must see.
+Status health_of(storage::sqlite::SqliteDedupStore& writes,
+                 const std::vector<std::unique_ptr<LongConnectionChannel>>& connections) {
+    Status status = writes.health();
+    if (!status.ok()) return status;
+    for (const auto& lc : connections) {
+        const LinkState state = lc->connection->state();
+        if (!is_down_for_good(state)) continue;
+        const std::string what = state == LinkState::TakenOver ? "taken over by another instance"
+                                                               : "bot_id or secret refused";
+        Error error = make_error(ErrorCode::Unavailable,
+                                 "long connection of " + lc->connection->channel() + ": " + what);
+        error.public_reason = "long connection " + lc->connection->channel() + " down: " + what;
+        return error;
+    }
+    return ok_status();
+}
+
 }  // namespace
 
 struct App::Impl {
@@ -61,6 +104,9 @@ struct App::Impl {
     std::unique_ptr<storage::sqlite::SqliteTicketStore> ticket_store;
     std::unique_ptr<storage::sqlite::SqliteOutboxStore> outbox_store;
     std::unique_ptr<storage::sqlite::SqliteResponseUrlStore> response_urls;
+    std::unique_ptr<storage::sqlite::SqliteKnownChatStore> known_chats;
+    std::unique_ptr<AiBotPusher> pusher;
+    std::vector<std::unique_ptr<LongConnectionChannel>> long_connections;
     std::unique_ptr<wecom::CurlHttpClient> http_client;
     std::unique_ptr<wecom::WecomApiClient> platform;
     std::unique_ptr<MeasuredApiClient> measured_platform;
@@ -87,6 +133,9 @@ struct App::Impl {
         // flush and close the store.
         if (server) server->stop();
         server.reset();
+        // No more frames; the workers' answers to frames still in hand find the connection
+        // closed (logged), as a callback's answer finds its client gone.
+        for (auto& lc : long_connections) lc->connection->stop();
         workers.reset();
         api_workers.reset();
         deadlines.reset();
@@ -122,6 +171,26 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     auto response_urls = storage::sqlite::SqliteResponseUrlStore::open(*impl->database);
     if (!response_urls.ok()) return std::move(response_urls).error();
     impl->response_urls = std::move(response_urls).value();
+    auto known_chats = storage::sqlite::SqliteKnownChatStore::open(*impl->database);
+    if (!known_chats.ok()) return std::move(known_chats).error();
+    impl->known_chats = std::move(known_chats).value();
+
+    // AI bots on a long connection: the connections exist (not started) before the outbox
+    // worker, which may push at once; their frames' endpoint comes with the pipeline below.
+    impl->pusher =
+        std::make_unique<AiBotPusher>(*impl->known_chats, cfg.platform.aibot_ack_timeout);
+    for (const auto& channel : cfg.channels) {
+        if (!channel.long_connection()) continue;
+        auto lc = std::make_unique<LongConnectionChannel>();
+        auto* endpoint_slot = &lc->endpoint;
+        lc->connection = std::make_unique<AiBotConnection>(
+            channel.name, connection_options(channel, cfg.platform),
+            [endpoint_slot](wecom::AiBotFrame frame, FrameSender& sender) {
+                (*endpoint_slot)->handle(std::move(frame), sender);
+            });
+        impl->pusher->add(channel.name, *lc->connection);
+        impl->long_connections.push_back(std::move(lc));
+    }
 
     // Announcements of ticket changes: rows written with each change, delivered by the outbox
     // worker's own threads through the platform client.
@@ -130,8 +199,11 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
         std::make_unique<wecom::WecomApiClient>(*impl->http_client, cfg.platform, clock);
     impl->measured_platform = std::make_unique<MeasuredApiClient>(*impl->platform);
     impl->announcer = std::make_unique<tickets::Announcer>(cfg);
+    tickets::OutboxWorkerOptions outbox_options;
+    if (!impl->long_connections.empty()) outbox_options.aibot_push = impl->pusher.get();
     impl->outbox_worker = std::make_unique<tickets::OutboxWorker>(
-        *impl->outbox_store, *impl->response_urls, *impl->measured_platform, cfg, clock);
+        *impl->outbox_store, *impl->response_urls, *impl->measured_platform, cfg, clock,
+        outbox_options);
     impl->tickets =
         std::make_unique<tickets::TicketService>(*impl->ticket_store, impl->announcer.get());
     auto* outbox_worker = impl->outbox_worker.get();
@@ -165,11 +237,20 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
 
     // Health from the writer's last commit or probe: never waits on the disk.
     auto* writes = impl->dedup_store.get();
+    const auto* connections = &impl->long_connections;
     impl->router = std::make_unique<Router>();
-    impl->router->add("GET", "/healthz", health_endpoint([writes] { return writes->health(); }));
+    impl->router->add("GET", "/healthz", health_endpoint([writes, connections] {
+                          return health_of(*writes, *connections);
+                      }));
     impl->router->add("GET", "/metrics", metrics_endpoint(*impl->metrics));
     std::vector<std::unique_ptr<CallbackEndpoint>> callbacks;
+    for (auto& lc : impl->long_connections) {
+        const config::Channel& channel = *cfg.find_channel(lc->connection->channel());
+        lc->endpoint = std::make_unique<LongConnectionEndpoint>(
+            channel, impl->pipeline, *impl->known_chats, clock, *impl->metrics, *impl->workers);
+    }
     for (const auto& channel : cfg.channels) {
+        if (channel.long_connection()) continue;  // no callback URL
         std::optional<wecom::MsgCrypt> crypt;
         if (channel.encrypted()) {
             auto made = wecom::MsgCrypt::create(channel.token, channel.encoding_aes_key,
@@ -214,8 +295,11 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
         });
     impl->metrics->observe(impl->server->stats());  // the server outlives every request
     auto* measured = impl->measured_platform.get();
-    impl->metrics->add_section([measured, outbox_worker, &clock] {
-        return measured->render() + render_outbox_metrics(*outbox_worker, clock);
+    std::vector<const AiBotConnection*> sockets;
+    for (const auto& lc : impl->long_connections) sockets.push_back(lc->connection.get());
+    impl->metrics->add_section([measured, outbox_worker, &clock, sockets] {
+        return measured->render() + render_outbox_metrics(*outbox_worker, clock) +
+               render_long_connection_metrics(sockets);
     });
     impl->sweeper = std::make_unique<DedupSweeper>(*impl->dedup_store, clock, cfg.dedup);
     impl->indexer = std::make_unique<SearchIndexer>(*impl->ticket_store, clock);
@@ -228,13 +312,16 @@ Status App::start() {
     if (!started.ok()) return started;
     std::string channels;
     for (const auto& c : impl_->config.channels) {
+        const char* mode = c.long_connection() ? ", long connection"
+                           : c.encrypted()     ? ""
+                                               : ", plaintext";
         channels += (channels.empty() ? "" : ", ") + c.name + " (" +
-                    std::string(config::to_string(c.kind)) + (c.encrypted() ? "" : ", plaintext") +
-                    ")";
+                    std::string(config::to_string(c.kind)) + mode + ")";
     }
     spdlog::info("groupdesk listening on {}:{}, database {}, channels: {}",
                  impl_->config.listen.address, impl_->server->port(), impl_->config.database,
                  channels);
+    for (auto& lc : impl_->long_connections) lc->connection->start();
     return ok_status();
 }
 

@@ -101,7 +101,7 @@ std::string render_outbox_metrics(const tickets::OutboxWorker& worker, const Clo
         "outcome.\n";
     out += "# TYPE groupdesk_notifications_total counter\n";
     for (Route route : {Route::Webhook, Route::ResponseUrl, Route::AppMessage, Route::CustomMessage,
-                        Route::None}) {
+                        Route::AiBotSendMsg, Route::None}) {
         for (DeliveryOutcome outcome :
              {DeliveryOutcome::Sent, DeliveryOutcome::Retry, DeliveryOutcome::RateLimited,
               DeliveryOutcome::Failed, DeliveryOutcome::Undeliverable}) {

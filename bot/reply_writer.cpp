@@ -9,12 +9,11 @@ namespace {
 
 using config::ChannelKind;
 
-// The AI bot's stream id: stable for a message, so a retried callback gets the same reply.
+}  // namespace
+
 std::string stream_id_for(const wecom::InboundMessage& msg) {
     return "gd-" + wecom::sha1_signature({msg.msg_id}).substr(0, 16);
 }
-
-}  // namespace
 
 HttpResponse no_reply_answer(ChannelKind kind) {
     // WeCom and the AI bot take an empty body; Official Accounts document "success".

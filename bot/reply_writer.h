@@ -12,6 +12,10 @@
 
 namespace groupdesk::bot {
 
+// The AI bot's stream id for the reply to `msg`: stable for a message, so a retried callback
+// gets the same reply.
+std::string stream_id_for(const wecom::InboundMessage& msg);
+
 // The answer when nothing is to be said.
 HttpResponse no_reply_answer(config::ChannelKind kind);
 

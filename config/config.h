@@ -38,7 +38,7 @@ struct Channel {
     // AI bot only. A long-connection bot has no token, key nor callback URL: it is reached with
     // `bot_id` and `secret`.
     Transport transport = Transport::Callback;
-    std::string bot_id;
+    std::string bot_id{};
     // mp with a key only: also take plaintext-mode requests, whose signature does not cover the
     // body. Meant for the console's switch-over from plaintext to an encrypted mode.
     bool accept_plaintext = false;

@@ -64,7 +64,9 @@ void check_decode(std::string_view input) {
     fuzz_check(!frame.cmd.empty() || frame.errcode.has_value(), "a frame has a cmd or an errcode");
     const bool callback =
         frame.cmd == wecom::kCmdMsgCallback || frame.cmd == wecom::kCmdEventCallback;
-    fuzz_check(callback == frame.message.has_value(), "exactly callback frames carry a message");
+    fuzz_check(callback == (frame.message.has_value() || frame.disconnected),
+               "exactly callback frames carry a message or a takeover");
+    fuzz_check(!frame.disconnected || !frame.message, "a takeover carries no message");
     if (!frame.message) return;
     fuzz_check(frame.message->kind == ChannelKind::AiBot, "a frame's message has kind AiBot");
     check_same_as_callback(Json::parse(input), *frame.message);

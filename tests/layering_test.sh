@@ -18,7 +18,7 @@ check() {
                  --include='*.cpp' --include='*.h' 2>/dev/null)
 }
 
-check 'boost/'     '^(bot/http_server\.cpp|bot/details/http_session\.(h|cpp)|tests/bot/http_server(_[a-z]+)?_test\.cpp|tests/bot/http_test_support\.h|tests/support/)'
+check 'boost/'     '^(bot/http_server\.cpp|bot/details/http_session\.(h|cpp)|bot/aibot_connection\.cpp|bot/details/ws_link\.(h|cpp)|tests/bot/http_server(_[a-z]+)?_test\.cpp|tests/bot/http_test_support\.h|tests/support/)'
 check 'openssl/'   '^(wecom/crypto\.cpp)$'
 check 'tinyxml2'   '^(wecom/xml_codec\.cpp)$'
 check 'curl/'      '^(wecom/curl_http_client\.cpp)$'
@@ -50,8 +50,8 @@ forbid() {
 }
 forbid tickets 'handlers|bot|api|storage'
 # ... and of wecom/ it knows only what it asks the platform to do.
-if grep -rhE '#include "wecom/' tickets 2>/dev/null | grep -vq 'wecom/api_client\.h'; then
-    echo "layering: tickets/ includes wecom/ beyond api_client.h"
+if grep -rhE '#include "wecom/' tickets 2>/dev/null | grep -vqE 'wecom/(api_client|aibot_push)\.h'; then
+    echo "layering: tickets/ includes wecom/ beyond api_client.h and aibot_push.h"
     failures=$((failures + 1))
 fi
 forbid handlers 'bot|api|storage'

@@ -63,6 +63,7 @@ Announcer::Announcer(const config::Config& config) {
     for (const auto& channel : config.channels) {
         ChannelRoutes routes;
         routes.kind = channel.kind;
+        routes.long_connection = channel.long_connection();
         for (const auto& [chat, key] : channel.group_webhooks) routes.webhook_chats.insert(chat);
         channels_.emplace(channel.name, std::move(routes));
     }
@@ -73,6 +74,8 @@ Route Announcer::route_for(std::string_view channel, GroupKind kind, std::string
     if (it == channels_.end()) return Route::None;
     switch (it->second.kind) {
         case config::ChannelKind::AiBot:
+            // The bot's own push reaches any chat that wrote to it, at any time: preferred.
+            if (it->second.long_connection) return Route::AiBotSendMsg;
             if (kind == GroupKind::Chat && it->second.webhook_chats.contains(group)) {
                 return Route::Webhook;
             }
@@ -95,7 +98,8 @@ std::vector<Notification> Announcer::announce(const TicketChange& change, const 
     n.channel = t.channel;
     n.target = t.group;
     n.order_key = t.channel + "/" + t.group;
-    n.markdown = n.route == Route::Webhook || n.route == Route::ResponseUrl;
+    n.markdown = n.route == Route::Webhook || n.route == Route::ResponseUrl ||
+                 n.route == Route::AiBotSendMsg;
     // Tell the reporter, unless they made the change themselves.
     if (!t.reporter.empty() && t.reporter != actor.id && t.group_kind == GroupKind::Chat) {
         n.mentions.push_back(t.reporter);

@@ -31,13 +31,15 @@ public:
     std::vector<Notification> announce(const TicketChange& change, const Actor& actor,
                                        const Conversation* where) const;
 
-    // How a conversation is reached: webhook or response_url for an AI-bot chat, the app or the
-    // Official Account for a user; None for a channel that is no longer configured.
+    // How a conversation is reached: an AI bot's own push on its long connection, else the
+    // webhook or response_url of an AI-bot chat; the app or the Official Account for a user;
+    // None for a channel that is no longer configured.
     Route route_for(std::string_view channel, GroupKind kind, std::string_view group) const;
 
 private:
     struct ChannelRoutes {
         config::ChannelKind kind = config::ChannelKind::WeCom;
+        bool long_connection = false;
         std::set<std::string, std::less<>> webhook_chats;
     };
     std::map<std::string, ChannelRoutes, std::less<>> channels_;

@@ -7,11 +7,12 @@
 namespace groupdesk::tickets {
 namespace {
 
-constexpr std::array<std::pair<Route, std::string_view>, 5> kRoutes{{
+constexpr std::array<std::pair<Route, std::string_view>, 6> kRoutes{{
     {Route::Webhook, "webhook"},
     {Route::ResponseUrl, "response_url"},
     {Route::AppMessage, "app_message"},
     {Route::CustomMessage, "custom_message"},
+    {Route::AiBotSendMsg, "aibot_send_msg"},
     {Route::None, "none"},
 }};
 constexpr std::array<std::pair<DeliveryState, std::string_view>, 4> kStates{{

@@ -19,6 +19,7 @@ enum class Route {
     ResponseUrl,    // the latest unused response_url (< 1 h) of the AI-bot chat
     AppMessage,     // WeCom app message/send to the user
     CustomMessage,  // Official Account message/custom/send to the user
+    AiBotSendMsg,   // aibot_send_msg on the AI bot's long connection, into a chat that wrote to it
     None,           // nothing reaches this conversation: the row ends undeliverable
 };
 
@@ -29,7 +30,8 @@ enum class DeliveryState {
     Undeliverable,  // no route reaches the conversation
 };
 
-// Lower-case words: "webhook", "response_url", "app_message", "custom_message", "none";
+// Lower-case words: "webhook", "response_url", "app_message", "custom_message",
+// "aibot_send_msg", "none";
 // "pending", "sent", "failed", "undeliverable".
 std::string_view to_string(Route route) noexcept;
 std::string_view to_string(DeliveryState state) noexcept;

@@ -264,6 +264,10 @@ void OutboxWorker::deliver(const Notification& row) {
     } else if (row.route == Route::ResponseUrl) {
         rate_key = "aibot:" + row.order_key;
         limits = kAiBotChatLimits;
+    } else if (row.route == Route::AiBotSendMsg) {
+        // Replies count against the same per-chat limit (§10.4); they are few next to pushes.
+        rate_key = "aibot:" + row.order_key;
+        limits = kAiBotChatLimits;
     } else if (row.route == Route::AppMessage) {
         rate_key = "app:" + row.order_key;
         limits = kAppMemberLimits;
@@ -305,6 +309,14 @@ void OutboxWorker::deliver(const Notification& row) {
             sent = api_.post_response_url(**url, message);
             break;
         }
+        case Route::AiBotSendMsg:
+            if (options_.aibot_push == nullptr) {
+                finish(DeliveryState::Undeliverable, DeliveryOutcome::Undeliverable, 0,
+                       "channel " + row.channel + " has no long connection");
+                return;
+            }
+            sent = options_.aibot_push->push(*channel, row.target, message);
+            break;
         case Route::AppMessage:
             sent = api_.send_app_message(*channel, row.target, message);
             break;
@@ -335,6 +347,15 @@ void OutboxWorker::deliver(const Notification& row) {
                  row.ticket, to_string(row.route), attempts, error.detail, error.message);
     if (error.code == ErrorCode::Unavailable) {
         retry_or_fail(row, attempts, error, now);
+        return;
+    }
+    if (error.code == ErrorCode::NotFound) {
+        // Nothing reaches the conversation (a push into a chat that never wrote to the bot).
+        counted(row.route, DeliveryOutcome::Undeliverable);
+        auto saved = outbox_.finish(row.id, DeliveryState::Undeliverable, attempts, error.detail,
+                                    error.message);
+        if (!saved.ok())
+            spdlog::warn("outbox: finishing {} failed: {}", row.id, saved.error().message);
         return;
     }
     counted(row.route, DeliveryOutcome::Failed);

@@ -22,6 +22,7 @@
 #include "tickets/outbox_store.h"
 #include "tickets/rate_limiter.h"
 #include "tickets/response_url_store.h"
+#include "wecom/aibot_push.h"
 #include "wecom/api_client.h"
 
 namespace groupdesk::tickets {
@@ -29,12 +30,15 @@ namespace groupdesk::tickets {
 struct OutboxWorkerOptions {
     unsigned senders = 16;    // platform calls in flight at once (each may wait for its timeout)
     std::size_t batch = 256;  // due rows read per look at the store
+    // The pushes of AI bots on a long connection (route aibot_send_msg); null when no channel
+    // has one, and such rows end undeliverable. Outlives the worker.
+    wecom::AiBotPush* aibot_push = nullptr;
 };
 
 // What became of delivery attempts, for the metrics.
 enum class DeliveryOutcome { Sent, Retry, RateLimited, Failed, Undeliverable };
 inline constexpr std::size_t kDeliveryOutcomes = 5;
-inline constexpr std::size_t kRoutes = 5;
+inline constexpr std::size_t kRoutes = 6;
 std::string_view to_string(DeliveryOutcome outcome) noexcept;
 
 // A response_url is good for an hour after its callback (wecom-protocol.md §6).

@@ -61,6 +61,14 @@ Result<std::optional<std::int64_t>> errcode_of(const Json& frame) {
     return invalid("frame errcode is not an integer");
 }
 
+bool is_disconnected_event(std::string_view cmd, const Json& body) {
+    if (cmd != kCmdEventCallback) return false;
+    const Json* event = member(body, "event");
+    if (event == nullptr || !event->is_object()) return false;
+    const Json* type = member(*event, "eventtype");
+    return type != nullptr && type->is_string() && type->get<std::string>() == kDisconnectedEvent;
+}
+
 bool carries_message(std::string_view cmd) {
     return cmd == kCmdMsgCallback || cmd == kCmdEventCallback;
 }
@@ -91,6 +99,11 @@ Result<AiBotFrame> decode_frame(std::string_view text) {
         const Json* body = member(root, "body");
         if (body == nullptr) return invalid("callback frame without body");
         if (!body->is_object()) return invalid("callback frame body is not an object");
+        if (is_disconnected_event(frame.cmd, *body)) {
+            // Read however sparse the body is: missing it would mean reconnecting into a fight.
+            frame.disconnected = true;
+            return frame;
+        }
         auto message = details::decode_aibot_json(*body);
         if (!message) {
             Error error = std::move(message).error();

@@ -37,6 +37,9 @@ struct AiBotFrame {
     // aibot_msg_callback / aibot_event_callback: the body, decoded as an HTTP callback's message
     // would be (kind AiBot).
     std::optional<InboundMessage> message;
+    // An aibot_event_callback of disconnected_event: another connection took the bot over. Set
+    // from the event type alone (no message is decoded), whatever else the body has or lacks.
+    bool disconnected = false;
 
     bool is_ack() const { return cmd.empty(); }
 };

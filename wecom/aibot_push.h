@@ -17,7 +17,7 @@ public:
 
     // Pushes `message` into `chat_id` of `channel` and waits for the platform's ack (at most the
     // configured ack timeout). Errors, as ApiClient's:
-    // - FailedPrecondition: nothing can reach the chat: it has never written to the bot (the
+    // - NotFound: nothing can reach the chat: it has never written to the bot (the
     //   platform only lets a bot push where it has been spoken to), or the channel has no long
     //   connection. Not worth retrying.
     // - Unavailable: the connection is down, the ack did not come in time, or a retryable

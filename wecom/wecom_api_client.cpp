@@ -9,6 +9,7 @@
 
 #include "common/log_text.h"
 #include "wecom/details/markdown_mentions.h"
+#include "wecom/errcodes.h"
 #include "wecom/mask_secrets.h"
 
 namespace groupdesk::wecom {
@@ -18,17 +19,6 @@ using Json = nlohmann::json;
 
 constexpr std::string_view kJson = "application/json";
 constexpr std::int64_t kDefaultExpiresIn = 7200;  // when the answer omits it (as wechatpy does)
-// Busy and frequency limits: the same call later may well succeed (§7).
-constexpr std::array<int, 4> kRetryable = {-1, 45009, 45011, 45033};
-// The token was refused: fetch a new one and retry once (§7, as WxJava and wechatpy do).
-constexpr std::array<int, 3> kTokenErrors = {40001, 40014, 42001};
-// The app or robot may not do this at all: no API permission, not in the app's visible range.
-constexpr std::array<int, 4> kDenied = {48002, 60011, 60020, 82001};
-
-template <std::size_t N>
-bool in(const std::array<int, N>& codes, int code) {
-    return std::find(codes.begin(), codes.end(), code) != codes.end();
-}
 
 // Invalid UTF-8 in a content must not throw out of dump(): it is replaced instead.
 std::string dump(const Json& json) {
@@ -75,13 +65,6 @@ Error failure(ErrorCode code, const std::string& message, int detail) {
 Error setup_error(const std::string& message) {
     return with_public_reason(make_error(ErrorCode::FailedPrecondition, message),
                               "the channel is not set up to send this");
-}
-
-ErrorCode errcode_class(int errcode) {
-    if (in(kRetryable, errcode)) return ErrorCode::Unavailable;
-    if (in(kTokenErrors, errcode) || errcode == 41001) return ErrorCode::Unauthenticated;
-    if (in(kDenied, errcode)) return ErrorCode::PermissionDenied;
-    return ErrorCode::FailedPrecondition;
 }
 
 // An HTTP answer as the platform's JSON object, or the error it stands for.
@@ -195,7 +178,7 @@ Status WecomApiClient::post_with_token(const config::Channel& channel, const std
         const std::string url = base + std::string(path) + "?access_token=" + percent_encode(used);
         Status status = as_status(interpret(http_.post(url, kJson, body, timeouts)));
         // Only one retry: a second refusal of a fresh token is the platform's word, not a race.
-        if (status.ok() || attempt > 0 || !in(kTokenErrors, status.error().detail)) return status;
+        if (status.ok() || attempt > 0 || !is_token_error(status.error().detail)) return status;
     }
 }
 

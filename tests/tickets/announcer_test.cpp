@@ -30,7 +30,12 @@ config::Config routes_config() {
     config::Channel mp;
     mp.name = "mp";
     mp.kind = config::ChannelKind::Mp;
-    config.channels = {bot, app, mp};
+    config::Channel ws;
+    ws.name = "ws-bot";
+    ws.kind = config::ChannelKind::AiBot;
+    ws.transport = config::Transport::LongConnection;
+    ws.group_webhooks = {{kChat, "KEY-CHAT"}};  // the bot's own push still comes first
+    config.channels = {bot, app, mp, ws};
     return config;
 }
 
@@ -147,6 +152,8 @@ TEST_F(AnnouncerTest, TheRouteFollowsTheChannelKindAndItsWebhooks) {
         {"group-bot", GroupKind::User, kChat, Route::ResponseUrl, true},  // a user, not the chat
         {"app", GroupKind::User, "lisi", Route::AppMessage, false},
         {"mp", GroupKind::User, "oOPENID", Route::CustomMessage, false},
+        {"ws-bot", GroupKind::Chat, kChat, Route::AiBotSendMsg, true},
+        {"ws-bot", GroupKind::User, "lisi", Route::AiBotSendMsg, true},
         {"removed-channel", GroupKind::Chat, kChat, Route::None, false},
     };
     for (const auto& c : cases) {

@@ -124,8 +124,15 @@ TEST(AiBotFrames, DecodesEventFrames) {
     EXPECT_EQ(event.fields.at("card_type"), "button_interaction");
 
     const AiBotFrame gone = decoded(frame_text(kCmdEventCallback, "req-4", kDisconnectedBody));
-    expect_same_as_callback(gone, kDisconnectedBody);
-    EXPECT_EQ(std::get<EventBody>(gone.message->body).event, kDisconnectedEvent);
+    EXPECT_TRUE(gone.disconnected);
+    EXPECT_FALSE(gone.message.has_value());  // the connection's own business
+    // However sparse: without `from` a message would not decode, but the takeover must be seen.
+    const AiBotFrame bare =
+        decoded(frame_text(kCmdEventCallback, "req-5",
+                           R"({"msgtype":"event","event":{"eventtype":"disconnected_event"}})"));
+    EXPECT_TRUE(bare.disconnected);
+    const AiBotFrame entered = decoded(frame_text(kCmdEventCallback, "req-6", kEnterChatBody));
+    EXPECT_FALSE(entered.disconnected);
 }
 
 TEST(AiBotFrames, DecodesAcks) {
