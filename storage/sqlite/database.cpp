@@ -159,6 +159,54 @@ constexpr std::string_view kMigrations[] = {
     "  first_seen_at INTEGER NOT NULL,"
     "  PRIMARY KEY (channel, chat)"
     ") WITHOUT ROWID;",
+    // 6: keyword rules, their history and their hits (keywords/keyword_store.h). Times are unix
+    // seconds, enums their lower-case words; keywords, news and scope are JSON text, history
+    // keeps whole rules as JSON objects. A deleted rule keeps its row (deleted = 1), so its id is
+    // never handed out again and its history still points at it; only live rules hold their
+    // origin, so a rule deleted and imported again becomes a new rule. Hits are a log: no
+    // foreign key, a hit is never refused for its rule.
+    "CREATE TABLE keyword_rules ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('keyword', 'follow', 'default')),"
+    "  keywords TEXT NOT NULL,"
+    "  match_type TEXT NOT NULL CHECK (match_type IN ('exact', 'prefix', 'contains', 'regex')),"
+    "  reply TEXT NOT NULL,"
+    "  news TEXT,"
+    "  priority INTEGER NOT NULL,"
+    "  scope TEXT NOT NULL,"
+    "  enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),"
+    "  active_start INTEGER,"
+    "  active_end INTEGER,"
+    "  origin TEXT NOT NULL,"
+    "  created_by TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_by TEXT NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  deleted INTEGER NOT NULL CHECK (deleted IN (0, 1)),"
+    "  CHECK ((active_start IS NULL) = (active_end IS NULL))"
+    ");"
+    "CREATE UNIQUE INDEX keyword_rules_origin ON keyword_rules (origin)"
+    "  WHERE origin <> '' AND deleted = 0;"
+    "CREATE TABLE keyword_history ("
+    "  rule_id INTEGER NOT NULL REFERENCES keyword_rules (id),"
+    "  version INTEGER NOT NULL,"
+    "  op TEXT NOT NULL CHECK (op IN ('create', 'update', 'delete')),"
+    "  actor TEXT NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  before_rule TEXT,"
+    "  after_rule TEXT,"
+    "  PRIMARY KEY (rule_id, version)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE keyword_hits ("
+    "  id INTEGER PRIMARY KEY,"
+    "  rule_id INTEGER NOT NULL,"
+    "  channel TEXT NOT NULL,"
+    "  chat TEXT NOT NULL,"
+    "  sender TEXT NOT NULL,"
+    "  at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX keyword_hits_rule_at ON keyword_hits (rule_id, at);",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
