@@ -245,12 +245,7 @@ struct AiBotConnection::Impl final : details::WsLinkEvents,
     void on_closed(std::string why) override {
         link.reset();
         ping_timer.cancel();
-        auto failed = std::move(pending);
-        pending.clear();
-        for (auto& [id, p] : failed) {
-            p.timeout->cancel();
-            p.done(make_error(ErrorCode::Unavailable, "long connection lost: " + why));
-        }
+        fail_pending("long connection lost: " + why);
         if (stopping) {
             set_state(LinkState::Stopped);
             stop_timer.cancel();
@@ -270,6 +265,15 @@ struct AiBotConnection::Impl final : details::WsLinkEvents,
             stats.reconnects.fetch_add(1, std::memory_order_relaxed);
             connect();
         });
+    }
+
+    void fail_pending(const std::string& why) {
+        auto failed = std::move(pending);
+        pending.clear();
+        for (auto& [id, p] : failed) {
+            p.timeout->cancel();
+            p.done(make_error(ErrorCode::Unavailable, why));
+        }
     }
 
     // Doubles from reconnect_initial to reconnect_max with each failure in a row; a random
@@ -301,7 +305,11 @@ struct AiBotConnection::Impl final : details::WsLinkEvents,
             // A close handshake the server never answers must not hold the process.
             stop_timer.expires_after(kStopGrace);
             stop_timer.async_wait([this](boost::system::error_code ec) {
-                if (!ec) io.stop();
+                if (ec) return;
+                // on_closed will not come in time: what it would have done is done here.
+                fail_pending("long connection of " + channel + " stopped");
+                set_state(LinkState::Stopped);
+                io.stop();
             });
         } else {
             set_state(LinkState::Stopped);
@@ -329,7 +337,11 @@ struct AiBotConnection::Impl final : details::WsLinkEvents,
     std::mutex id_mutex;
     std::mt19937_64 id_rng{std::random_device{}()};
     std::uint64_t id_counter = 0;
-    std::atomic<bool> stopped{false};  // the thread has ended: requests fail at once
+    // Requests are posted only while the thread runs, so that none waits in a queue no one will
+    // ever run: before start(), and once stop() has joined the thread, they fail at once.
+    enum class Run { NotStarted, Running, Ended };
+    std::mutex run_mutex;
+    Run run = Run::NotStarted;
     std::thread thread;
 };
 
@@ -341,19 +353,28 @@ AiBotConnection::AiBotConnection(std::string channel, AiBotConnectionOptions opt
 AiBotConnection::~AiBotConnection() { stop(); }
 
 void AiBotConnection::start() {
-    if (impl_->thread.joinable()) return;
+    std::lock_guard lock(impl_->run_mutex);
+    if (impl_->run != Impl::Run::NotStarted) return;
+    impl_->run = Impl::Run::Running;
     net::post(impl_->io, [impl = impl_.get()] { impl->connect(); });
     impl_->thread = std::thread([impl = impl_.get()] { impl->io.run(); });
 }
 
 void AiBotConnection::stop() {
-    if (!impl_->thread.joinable()) {
-        impl_->set_state(LinkState::Stopped);
-        return;
+    {
+        std::lock_guard lock(impl_->run_mutex);
+        if (impl_->run != Impl::Run::Running) {
+            impl_->run = Impl::Run::Ended;
+            impl_->set_state(LinkState::Stopped);
+            return;
+        }
     }
     net::post(impl_->io, [impl = impl_.get()] { impl->begin_stop(); });
     impl_->thread.join();
-    impl_->stopped.store(true, std::memory_order_release);
+    {
+        std::lock_guard lock(impl_->run_mutex);
+        impl_->run = Impl::Run::Ended;
+    }
     // Requests still queued when the thread ended (their posts never ran) cannot be answered by
     // it; running what is left of the queue here reports them as failed.
     impl_->io.restart();
@@ -362,15 +383,21 @@ void AiBotConnection::stop() {
 
 void AiBotConnection::request(std::string_view cmd, std::string req_id, std::string frame,
                               AckDone done) {
-    if (impl_->stopped.load(std::memory_order_acquire)) {
-        done(make_error(ErrorCode::Unavailable,
-                        "long connection of " + impl_->channel + " is stopped"));
-        return;
+    {
+        std::lock_guard lock(impl_->run_mutex);
+        if (impl_->run == Impl::Run::Running) {
+            net::post(impl_->io,
+                      [impl = impl_.get(), cmd = std::string(cmd), req_id = std::move(req_id),
+                       frame = std::move(frame), done = std::move(done)]() mutable {
+                          impl->send_request(std::move(cmd), std::move(req_id), std::move(frame),
+                                             std::move(done));
+                      });
+            return;
+        }
     }
-    net::post(impl_->io, [impl = impl_.get(), cmd = std::string(cmd), req_id = std::move(req_id),
-                          frame = std::move(frame), done = std::move(done)]() mutable {
-        impl->send_request(std::move(cmd), std::move(req_id), std::move(frame), std::move(done));
-    });
+    // Not started, or stopped: no thread will run a post, so it is reported here.
+    done(make_error(ErrorCode::Unavailable, "long connection of " + impl_->channel + " is " +
+                                                std::string(to_string(state()))));
 }
 
 std::string AiBotConnection::new_req_id(std::string_view cmd) { return impl_->make_req_id(cmd); }

@@ -83,7 +83,8 @@ struct Ack {
     std::string errmsg;
 };
 // Reports an ack, or Unavailable when none came: not connected, timed out, connection lost.
-// Called exactly once, on the connection's thread.
+// Called exactly once: on the connection's thread, or before request() returns when the thread
+// does not run (before start(), after stop()).
 using AckDone = std::function<void(Result<Ack>)>;
 
 // Sends frames on a connection; what the frame handler answers through.
@@ -110,7 +111,7 @@ public:
     AiBotConnection(const AiBotConnection&) = delete;
     AiBotConnection& operator=(const AiBotConnection&) = delete;
 
-    // Starts the connection's thread and connects.
+    // Starts the connection's thread and connects. Once: after stop() it does nothing.
     void start();
     // Closes the connection (requests waiting for an ack fail), joins the thread. Idempotent.
     void stop();
