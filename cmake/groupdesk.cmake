@@ -9,6 +9,8 @@ find_package(SQLiteCpp REQUIRED)
 find_package(Boost 1.74 REQUIRED)
 find_package(CURL REQUIRED)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+# Abseil (Debian's libabsl-dev) for time zones: keywords/local_time.cpp only.
+find_package(absl REQUIRED CONFIG)
 
 if(GROUPDESK_SANITIZE OR GROUPDESK_FUZZ)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)

@@ -14,7 +14,7 @@ check() {
             echo "layering: $file includes <${include}…> (allowed only in: $allowed)"
             failures=$((failures + 1))
         fi
-    done < <(grep -rlE "#include <${include}" common config wecom tickets api handlers storage bot tests bench fuzz \
+    done < <(grep -rlE "#include <${include}" common config wecom tickets keywords api handlers storage bot tests bench fuzz \
                  --include='*.cpp' --include='*.h' 2>/dev/null)
 }
 
@@ -23,12 +23,13 @@ check 'openssl/'   '^(wecom/crypto\.cpp|tests/bot/aibot_connection_test\.cpp)$'
 check 'tinyxml2'   '^(wecom/xml_codec\.cpp)$'
 check 'curl/'      '^(wecom/curl_http_client\.cpp)$'
 check 'SQLiteCpp/' '^(storage/sqlite/[^/]+\.cpp|tests/storage/|tests/integration/)'
-check 're2/'       '^(handlers/keyword_index\.cpp)$'
+check 're2/'       '^(keywords/keyword_index\.cpp)$'
+check 'absl/'      '^(keywords/local_time\.cpp)$'
 # nlohmann: only in .cpp files (headers get json_fwd.hpp at most), and in test support.
 check 'nlohmann/json\.hpp' '(\.cpp$|^tests/support/)'
 
 # No production header may include a .cpp-only library's header through the back door.
-if grep -rlE "#include <spdlog/spdlog\.h>" common config wecom tickets api handlers storage bot --include='*.h' 2>/dev/null; then
+if grep -rlE "#include <spdlog/spdlog\.h>" common config wecom tickets keywords api handlers storage bot --include='*.h' 2>/dev/null; then
     echo "layering: a header above includes spdlog/spdlog.h (use spdlog/fwd.h)"
     failures=$((failures + 1))
 fi
@@ -49,6 +50,8 @@ forbid() {
     fi
 }
 forbid tickets 'handlers|bot|api|storage'
+# keywords/ is the rules and their matching: pure, under the pipeline, the REST API and the stores.
+forbid keywords 'handlers|bot|api|storage|tickets'
 # ... and of wecom/ it knows only what it asks the platform to do.
 if grep -rhE '#include "wecom/' tickets 2>/dev/null | grep -vqE 'wecom/(api_client|aibot_push)\.h'; then
     echo "layering: tickets/ includes wecom/ beyond api_client.h and aibot_push.h"
