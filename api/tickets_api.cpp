@@ -13,6 +13,8 @@
 
 #include "api/details/api_responses.h"
 #include "api/details/json_views.h"
+#include "api/details/route_match.h"
+#include "api/keywords_api.h"
 #include "api/notifications_api.h"
 #include "common/http_status.h"
 #include "common/log_text.h"
@@ -34,26 +36,6 @@ using tickets::ActorRole;
 
 // In the order of routes(); dispatch() switches on it.
 enum class RouteId { List, Create, Get, Edit, Comment, Notifications, RetryNotification };
-
-// Does `path` fit `pattern`, a route template? `number` gets the {number} segment.
-bool fits(std::string_view pattern, std::string_view path, std::int64_t& number) {
-    while (!pattern.empty() || !path.empty()) {
-        const auto p_end = pattern.find('/', 1);
-        const auto s_end = path.find('/', 1);
-        const std::string_view p = pattern.substr(0, p_end);
-        const std::string_view s = path.substr(0, s_end);
-        if (p.starts_with("/{") && p.ends_with("}")) {
-            const auto n = s.size() > 1 ? parse_number(s.substr(1)) : std::nullopt;
-            if (!n) return false;
-            number = *n;
-        } else if (p != s) {
-            return false;
-        }
-        pattern.remove_prefix(p.size());
-        path.remove_prefix(s.size());
-    }
-    return true;
-}
 
 Result<tickets::TicketQuery> parse_list_query(std::string_view query_text) {
     static constexpr std::string_view kKnown[] = {"status",   "group", "channel", "assignee",
@@ -150,25 +132,15 @@ HttpResponse TicketsApi::handle(const HttpRequest& request) {
 }
 
 HttpResponse TicketsApi::dispatch(const HttpRequest& request, const config::ApiToken& token) {
-    // Match the route; collect the methods the path takes for a 405.
-    std::optional<RouteId> route;
-    std::int64_t number = 0;
-    std::string allow;
-    for (std::size_t i = 0; i < routes().size(); ++i) {
-        std::int64_t n = 0;
-        if (!fits(routes()[i].path, request.path(), n)) continue;
-        if (routes()[i].method == request.method) {
-            route = RouteId(i);
-            number = n;
-        }
-        allow += (allow.empty() ? "" : ", ") + std::string(routes()[i].method);
+    if (request.path() == kKeywordsPrefix ||
+        request.path().starts_with(std::string(kKeywordsPrefix) + "/")) {
+        if (keywords_ == nullptr) return error_response(404, "not_found", "no such resource");
+        return keywords_->handle(request, token);
     }
-    if (allow.empty()) return error_response(404, "not_found", "no such resource");
-    if (!route) {
-        HttpResponse r = error_response(405, "method_not_allowed", "method not allowed");
-        r.headers.emplace_back("Allow", allow);
-        return r;
-    }
+    const auto match = details::match_route(routes(), request);
+    if (!match.route) return match.refusal;
+    const std::optional<RouteId> route = RouteId(*match.route);
+    const std::int64_t number = match.number;
     const bool has_body =
         *route == RouteId::Create || *route == RouteId::Edit || *route == RouteId::Comment;
     if (has_body && request.body.size() > kMaxApiBodyBytes) {

@@ -29,6 +29,8 @@ inline constexpr std::string_view kApiPrefix = "/api/v1/";
 // A ticket's fields are far smaller; larger bodies are refused before they are parsed.
 inline constexpr std::size_t kMaxApiBodyBytes = std::size_t{64} * 1024;
 
+class KeywordsApi;
+
 class TicketsApi {
 public:
     // With `outbox`, a ticket shows its notifications and the notification routes are served;
@@ -41,7 +43,11 @@ public:
     // bad input is a 4xx, never a 5xx.
     HttpResponse handle(const HttpRequest& request);
 
+    // Ticket and notification routes (the keyword routes are KeywordsApi::routes()).
     static const std::vector<Route>& routes();
+
+    // Serves /api/v1/keywords through `keywords` (404 without); it outlives this object.
+    void serve_keywords(KeywordsApi* keywords) { keywords_ = keywords; }
 
 private:
     HttpResponse dispatch(const HttpRequest& request, const config::ApiToken& token);
@@ -51,6 +57,7 @@ private:
     BearerAuth auth_;
     tickets::OutboxStore* outbox_;
     std::function<void()> on_retry_;
+    KeywordsApi* keywords_ = nullptr;
 };
 
 }  // namespace groupdesk::api

@@ -205,6 +205,16 @@ struct AiBotConnection::Impl final : details::WsLinkEvents,
             if (!ec && me) me->on_ack_timeout(req_id);
         });
         stats.frames_out[LinkStats::frame_slot(cmd)].fetch_add(1, std::memory_order_relaxed);
+        // The same req_id twice (a frame the platform delivered again, answered again): the
+        // older request can no longer be told from the newer; it is reported as superseded.
+        if (const auto old = pending.find(req_id); old != pending.end()) {
+            Pending superseded = std::move(old->second);
+            pending.erase(old);
+            superseded.timeout->cancel();
+            superseded.done(
+                make_error(ErrorCode::Unavailable,
+                           superseded.cmd + " superseded by a request with its req_id"));
+        }
         pending[req_id] = Pending{std::move(cmd), Steady::now(), std::move(done), std::move(timer)};
         link->send(std::move(frame));
     }

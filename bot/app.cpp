@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "api/keywords_api.h"
 #include "api/tickets_api.h"
 #include "bot/aibot_connection.h"
 #include "bot/aibot_pusher.h"
@@ -27,11 +28,14 @@
 #include "handlers/command_handler.h"
 #include "handlers/dedup.h"
 #include "handlers/help_handler.h"
+#include "handlers/keyword_command_handler.h"
+#include "handlers/keyword_handler.h"
 #include "handlers/pipeline.h"
 #include "handlers/response_url_recorder.h"
 #include "handlers/roles.h"
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/sqlite_dedup_store.h"
+#include "storage/sqlite/sqlite_keyword_store.h"
 #include "storage/sqlite/sqlite_known_chat_store.h"
 #include "storage/sqlite/sqlite_outbox_store.h"
 #include "storage/sqlite/sqlite_response_url_store.h"
@@ -39,6 +43,7 @@
 #include "tickets/announcer.h"
 #include "tickets/outbox_worker.h"
 #include "tickets/ticket_service.h"
+#include "keywords/keyword_service.h"
 #include "wecom/curl_http_client.h"
 #include "wecom/wecom_api_client.h"
 
@@ -105,6 +110,8 @@ struct App::Impl {
     std::unique_ptr<storage::sqlite::SqliteOutboxStore> outbox_store;
     std::unique_ptr<storage::sqlite::SqliteResponseUrlStore> response_urls;
     std::unique_ptr<storage::sqlite::SqliteKnownChatStore> known_chats;
+    std::unique_ptr<storage::sqlite::SqliteKeywordStore> keyword_store;
+    std::unique_ptr<keywords::KeywordService> keywords;
     std::unique_ptr<AiBotPusher> pusher;
     std::vector<std::unique_ptr<LongConnectionChannel>> long_connections;
     std::unique_ptr<wecom::CurlHttpClient> http_client;
@@ -115,6 +122,7 @@ struct App::Impl {
     std::unique_ptr<tickets::TicketService> tickets;
     std::unique_ptr<handlers::Roles> roles;
     std::unique_ptr<api::TicketsApi> api;
+    std::unique_ptr<api::KeywordsApi> keywords_api;
     std::unique_ptr<PlaintextBinding> plaintext_binding;
     handlers::Pipeline pipeline;
     std::unique_ptr<Metrics> metrics;
@@ -175,6 +183,22 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     if (!known_chats.ok()) return std::move(known_chats).error();
     impl->known_chats = std::move(known_chats).value();
 
+    // Keyword rules: all in memory, compiled into the index that matching reads.
+    auto zone = keywords::TimeZone::load(cfg.keywords.time_zone);
+    if (!zone.ok()) {
+        return make_error(ErrorCode::InvalidArgument,
+                          cfg.source + ": keywords.time_zone: " + zone.error().message);
+    }
+    auto keyword_store = storage::sqlite::SqliteKeywordStore::open(*impl->database);
+    if (!keyword_store.ok()) return std::move(keyword_store).error();
+    impl->keyword_store = std::move(keyword_store).value();
+    std::vector<std::string> channel_names;
+    for (const auto& channel : cfg.channels) channel_names.push_back(channel.name);
+    auto keyword_service = keywords::KeywordService::open(*impl->keyword_store, channel_names,
+                                                         std::move(zone).value());
+    if (!keyword_service.ok()) return std::move(keyword_service).error();
+    impl->keywords = std::move(keyword_service).value();
+
     // AI bots on a long connection: the connections exist (not started) before the outbox
     // worker, which may push at once; their frames' endpoint comes with the pipeline below.
     impl->pusher =
@@ -219,10 +243,18 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     // 3. commands: "@assistant 工单 …", "解决 #12": a ticket command is answered here; any other
     //    message passes on.
     impl->pipeline.add(std::make_unique<handlers::CommandHandler>(*impl->tickets, *impl->roles));
-    // 4. card clicks: a ticket card's button moves the ticket and updates the card; right after
+    // 4. keyword commands: an admin's "关键词 添加 … => …" edits the rules; before the keyword
+    //    replies, which would otherwise answer it.
+    impl->pipeline.add(
+        std::make_unique<handlers::KeywordCommandHandler>(*impl->keywords, *impl->roles));
+    // 5. card clicks: a ticket card's button moves the ticket and updates the card; right after
     //    the commands, whose cards it answers, and before help, which must not see the event.
     impl->pipeline.add(std::make_unique<handlers::CardClickHandler>(*impl->tickets, *impl->roles));
-    // 5. help: welcome events and "help"; last, so that what answers real requests goes first.
+    // 6. keywords: the admins' auto-replies, after the commands (a command is never taken for a
+    //    keyword) and the card clicks; the follow reply and the default reply are theirs too.
+    impl->pipeline.add(std::make_unique<handlers::KeywordHandler>(
+        *impl->keywords, *impl->keyword_store, cfg.keywords));
+    // 7. help: welcome events and "help"; last, so that what answers real requests goes first.
     impl->pipeline.add(std::make_unique<handlers::HelpHandler>(handlers::default_help_texts()));
 
     std::vector<std::string> names;
@@ -278,6 +310,8 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     impl->api = std::make_unique<api::TicketsApi>(*impl->tickets, clock, cfg.api_tokens,
                                                   impl->outbox_store.get(),
                                                   [outbox_worker] { outbox_worker->poke(); });
+    impl->keywords_api = std::make_unique<api::KeywordsApi>(*impl->keywords, clock);
+    impl->api->serve_keywords(impl->keywords_api.get());
     auto* rest = impl->api.get();
     impl->router->mount(
         std::string(kApiMount),

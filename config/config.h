@@ -130,6 +130,17 @@ struct Outbox {
     bool rate_limits = true;
 };
 
+// Keyword auto-replies (keywords/).
+struct Keywords {
+    // The zone of rules' active hours (IANA name; the system's zone database).
+    std::string time_zone = "Asia/Shanghai";
+    // One rule answers one chat at most once in this long, so that a busy group is not flooded.
+    std::chrono::seconds flood_interval{30};
+    // The default reply (no rule matched) reaches one user at most once in this long, as in the
+    // Official Account backend.
+    std::chrono::seconds default_reply_interval{std::chrono::hours{1}};
+};
+
 // A REST API credential. The token may come from GROUPDESK_API_TOKEN_<NAME> (upper case, '-' →
 // '_').
 struct ApiToken {
@@ -154,6 +165,7 @@ struct Config {
     std::vector<ApiToken> api_tokens;
     Platform platform;
     Outbox outbox;
+    Keywords keywords;
 
     const Channel* find_channel(std::string_view name) const {
         for (const auto& c : channels) {

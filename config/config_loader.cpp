@@ -199,7 +199,7 @@ Config Checker::read(const Json& root) {
     Config c;
     check_keys(root, "",
                {"listen", "database", "http", "callbacks", "dedup", "log", "channels", "agents",
-                "admins", "api_tokens", "platform", "outbox"});
+                "admins", "api_tokens", "platform", "outbox", "keywords"});
 
     const Json* listen = section(root, "listen", {"address", "port", "threads"});
     if (auto address = string(listen, "address", "listen")) {
@@ -279,6 +279,7 @@ Config Checker::read(const Json& root) {
     std::vector<details::Problem> problems;
     details::read_people(root, c, problems);
     details::read_platform(root, c, problems);
+    details::read_keywords(root, c, problems);
     report(problems);
     return c;
 }

@@ -16,6 +16,8 @@ bool is_welcome_event(const wecom::EventBody& event) {
     return ascii_iequals(event.event, "subscribe") || ascii_iequals(event.event, "enter_chat");
 }
 
+}  // namespace
+
 bool is_help_request(std::string_view text) {
     static constexpr std::array<std::string_view, 5> kWords = {"help", "帮助", "?", "？", "菜单"};
     text = strip_leading_mention(text);
@@ -23,8 +25,6 @@ bool is_help_request(std::string_view text) {
     return std::any_of(kWords.begin(), kWords.end(),
                        [&](std::string_view w) { return ascii_iequals(text, w); });
 }
-
-}  // namespace
 
 HelpTexts default_help_texts() {
     return HelpTexts{

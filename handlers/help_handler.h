@@ -13,6 +13,10 @@ struct HelpTexts {
     std::string help;
 };
 
+// "help", "帮助", "?", "菜单" or a bare mention, after the leading mention: what the help
+// handler answers, and what no default keyword reply may take from it.
+bool is_help_request(std::string_view text);
+
 // The texts shipped by default (Chinese first; the users are in WeChat groups).
 HelpTexts default_help_texts();
 

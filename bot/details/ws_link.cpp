@@ -86,6 +86,10 @@ private:
 
     void on_connect(beast::error_code ec) {
         if (ec) return fail("connecting to " + at_.host + ":" + at_.port + ": " + ec.message());
+        // Frames are small and answers go out back to back: none should wait for the ack of
+        // the one before it.
+        beast::error_code ignored;
+        beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ignored);
         if constexpr (kTls) {
             auto& tls = ws_.next_layer();
             // SNI, then the certificate must be valid for this host name.

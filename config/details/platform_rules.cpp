@@ -3,6 +3,7 @@
 #include "config/details/platform_rules.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -188,6 +189,31 @@ void read_platform(const Json& root, Config& config, std::vector<Problem>& probl
             config.outbox.rate_limits = v.get<bool>();
         }
     }
+}
+
+void read_keywords(const Json& root, Config& config, std::vector<Problem>& problems) {
+    const Json* keywords = section(
+        root, "keywords", {"time_zone", "flood_interval_s", "default_reply_interval_s"}, problems);
+    if (keywords != nullptr && keywords->contains("time_zone")) {
+        const Json& v = (*keywords)["time_zone"];
+        const bool ok = v.is_string() && !v.get<std::string>().empty() &&
+                        v.get<std::string>().size() <= 64 &&
+                        std::all_of(v.get<std::string>().begin(), v.get<std::string>().end(),
+                                    [](char c) {
+                                        return std::isalnum(static_cast<unsigned char>(c)) ||
+                                               c == '/' || c == '_' || c == '-' || c == '+';
+                                    });
+        if (!ok) {
+            problems.push_back(Problem{"keywords.time_zone",
+                                       "must be a time zone name like \"Asia/Shanghai\""});
+        } else {
+            config.keywords.time_zone = v.get<std::string>();
+        }
+    }
+    integer(keywords, "keywords", "flood_interval_s", 0, 86400, problems,
+            [&](auto v) { config.keywords.flood_interval = std::chrono::seconds(v); });
+    integer(keywords, "keywords", "default_reply_interval_s", 0, 604800, problems,
+            [&](auto v) { config.keywords.default_reply_interval = std::chrono::seconds(v); });
 }
 
 void read_channel_platform(const Json& obj, const std::string& path, Channel& channel,

@@ -16,6 +16,10 @@ namespace groupdesk::config::details {
 void read_platform(const nlohmann::ordered_json& root, Config& config,
                    std::vector<Problem>& problems);
 
+// The keywords section: time zone, flood and default-reply intervals.
+void read_keywords(const nlohmann::ordered_json& root, Config& config,
+                   std::vector<Problem>& problems);
+
 // A channel object's agent_id (wecom only) and group_webhooks (aibot only). Webhook keys are
 // secrets: a message names the chat id, never the key.
 void read_channel_platform(const nlohmann::ordered_json& obj, const std::string& path,

@@ -1,0 +1,116 @@
+// Keyword replies in the pipeline: normalise → match → guard → reply and hit.
+#include "handlers/keyword_handler.h"
+
+#include "handlers/help_handler.h"
+#include "handlers/mention.h"
+#include "keywords/normalize.h"
+
+namespace groupdesk::handlers {
+namespace {
+
+using keywords::RuleKind;
+
+// Maps grow with the chats seen; past this they are swept of entries older than the interval.
+constexpr std::size_t kSweepAt = 100000;
+
+// The text rules look at: a text message, or the text parts of a mixed one.
+std::optional<std::string> text_of(const wecom::InboundMessage& msg) {
+    if (const auto* text = std::get_if<wecom::TextBody>(&msg.body)) return text->content;
+    if (const auto* mixed = std::get_if<wecom::MixedBody>(&msg.body)) {
+        std::string out;
+        for (const auto& item : mixed->items) {
+            if (!item.is_image) out += (out.empty() ? "" : " ") + item.text;
+        }
+        if (!out.empty()) return out;
+    }
+    return std::nullopt;
+}
+
+bool is_follow(const wecom::InboundMessage& msg) {
+    const auto* event = std::get_if<wecom::EventBody>(&msg.body);
+    return msg.kind == config::ChannelKind::Mp && event != nullptr && event->event == "subscribe";
+}
+
+wecom::Reply reply_of(const keywords::Rule& rule) {
+    if (rule.news) {
+        return wecom::NewsReply{{wecom::NewsArticle{rule.news->title, rule.news->description,
+                                                    rule.news->pic_url, rule.news->url}}};
+    }
+    return wecom::TextReply{rule.reply};
+}
+
+}  // namespace
+
+KeywordHandler::KeywordHandler(const keywords::KeywordService& rules, keywords::KeywordStore& hits,
+                               const config::Keywords& settings)
+    : rules_(rules), hits_(hits), settings_(settings) {}
+
+bool KeywordHandler::first_in(
+    std::map<std::string, std::chrono::system_clock::time_point, std::less<>>& seen,
+    const std::string& key, std::chrono::seconds interval,
+    std::chrono::system_clock::time_point now) {
+    std::lock_guard lock(mutex_);
+    if (seen.size() > kSweepAt) {
+        std::erase_if(seen, [&](const auto& entry) { return now - entry.second >= interval; });
+    }
+    const auto it = seen.find(key);
+    if (it != seen.end() && now - it->second < interval) return false;
+    seen[key] = now;
+    return true;
+}
+
+Outcome KeywordHandler::handle(const wecom::InboundMessage& msg, Context& ctx) {
+    // The account's own messages (and nobody's) are never answered, so that two bots cannot
+    // answer each other forever.
+    if (msg.sender.empty() || msg.sender == msg.recipient) return Outcome::pass();
+    const bool group = msg.chat_type == wecom::ChatType::Group && !msg.chat_id.empty();
+    const std::string chat = group ? msg.chat_id : msg.sender;
+    const auto index = rules_.index();
+    const keywords::MatchContext where{ctx.channel.name, chat,
+                                       rules_.zone().minute_of_day(ctx.now)};
+
+    if (is_follow(msg)) {
+        const keywords::Rule* rule = index->special(RuleKind::Follow, where);
+        return rule != nullptr ? answer(*rule, msg, chat, ctx) : Outcome::pass();
+    }
+    const auto text = text_of(msg);
+    if (!text) return Outcome::pass();
+    std::string_view body = *text;
+    if (group) {
+        const auto stripped = strip_bot_mentions(body, ctx.channel.bot_names);
+        if (!stripped) return Outcome::pass();  // not addressed to the bot
+        body = *stripped;
+    } else {
+        body = strip_leading_mention(body);
+    }
+    const std::string normalized = keywords::normalize(body);
+    if (normalized.empty()) return Outcome::pass();
+
+    if (const keywords::Rule* rule = index->match(normalized, where)) {
+        const std::string key = std::to_string(rule->id) + "/" + ctx.channel.name + "/" + chat;
+        if (!first_in(answered_, key, settings_.flood_interval, ctx.now)) {
+            return Outcome::stop("keyword rule " + std::to_string(rule->id) +
+                                 " answered this chat less than " +
+                                 std::to_string(settings_.flood_interval.count()) + " s ago");
+        }
+        return answer(*rule, msg, chat, ctx);
+    }
+    const keywords::Rule* fallback = index->special(RuleKind::Default, where);
+    if (fallback == nullptr || is_help_request(body)) return Outcome::pass();
+    if (!first_in(defaulted_, ctx.channel.name + "/" + msg.sender, settings_.default_reply_interval,
+                  ctx.now)) {
+        return Outcome::pass();
+    }
+    return answer(*fallback, msg, chat, ctx);
+}
+
+Outcome KeywordHandler::answer(const keywords::Rule& rule, const wecom::InboundMessage& msg,
+                               const std::string& chat, Context& ctx) {
+    keywords::Hit hit{rule.id, ctx.channel.name, chat, msg.sender, ctx.now};
+    ctx.before_answer.push_back([this, hit = std::move(hit)](DurableDone done) mutable {
+        hits_.record_hit(std::move(hit), std::move(done));
+    });
+    return Outcome::reply(reply_of(rule));
+}
+
+}  // namespace groupdesk::handlers
