@@ -5,7 +5,8 @@ PACKAGES := build-essential cmake ninja-build pkg-config git \
             libssl-dev libcurl4-openssl-dev libtinyxml2-dev nlohmann-json3-dev \
             libsqlitecpp-dev libsqlite3-dev libspdlog-dev libboost-dev libre2-dev libabsl-dev \
             googletest libgtest-dev libgmock-dev libbenchmark-dev \
-            clang libclang-rt-14-dev
+            clang libclang-rt-14-dev \
+            tzdata ca-certificates
 
 BUILD_DIR  ?= build
 ASAN_DIR   ?= build-asan
