@@ -7,6 +7,7 @@
 #include "common/ascii.h"
 #include "handlers/mention.h"
 #include "keywords/normalize.h"
+#include "tickets/words.h"
 
 namespace groupdesk::handlers {
 namespace {
@@ -110,17 +111,9 @@ std::string joined(const std::vector<std::string>& words, std::string_view sep) 
     return out;
 }
 
-// At most `bytes` of `text`, cut at a character boundary, with "…" when cut.
-std::string shortened(std::string_view text, std::size_t bytes) {
-    if (text.size() <= bytes) return std::string(text);
-    std::size_t end = bytes;
-    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-    return std::string(text.substr(0, end)) + "…";
-}
-
 std::string rule_line(const Rule& rule) {
     return "#" + std::to_string(rule.id) + " [" + std::string(to_string(rule.match_type)) + "] " +
-           joined(rule.keywords, " / ") + " → " + shortened(rule.reply, kShownReply) +
+           joined(rule.keywords, " / ") + " → " + tickets::cut_to_bytes(rule.reply, kShownReply) +
            (rule.enabled ? "" : "（停用）");
 }
 

@@ -1,6 +1,8 @@
 // Status and priority words, ticket references and byte-limited cuts.
 #include "tickets/words.h"
 
+#include "common/utf8.h"
+
 namespace groupdesk::tickets {
 
 std::string_view status_word(TicketStatus status, bool chinese) noexcept {
@@ -42,10 +44,7 @@ std::string cut_to_bytes(std::string_view text, std::size_t max_bytes) {
     if (text.size() <= max_bytes) return std::string(text);
     constexpr std::string_view kEllipsis = "…";
     if (max_bytes < kEllipsis.size()) return {};
-    std::size_t end = max_bytes - kEllipsis.size();
-    // Back up to the start of a character: continuation bytes are 10xxxxxx.
-    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-    std::string out(text.substr(0, end));
+    std::string out(utf8_truncate(text, max_bytes - kEllipsis.size()));
     out += kEllipsis;
     return out;
 }

@@ -17,7 +17,7 @@
 #include "wecom/crypto.h"
 #include "wecom/details/aibot_json.h"
 #include "wecom/details/card_json.h"
-#include "wecom/details/utf8.h"
+#include "common/utf8.h"
 
 namespace groupdesk::wecom {
 namespace {

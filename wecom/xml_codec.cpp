@@ -16,7 +16,7 @@
 #include <utility>
 
 #include "wecom/crypto.h"
-#include "wecom/details/utf8.h"
+#include "common/utf8.h"
 
 namespace groupdesk::wecom {
 namespace {
@@ -216,7 +216,7 @@ void append_element(std::string& out, std::string_view name, std::string_view te
 
 void append_text(std::string& out, const TextReply& reply) {
     append_element(out, "MsgType", "text");
-    append_element(out, "Content", details::utf8_truncate(reply.content, kMaxReplyContentBytes));
+    append_element(out, "Content", utf8_truncate(reply.content, kMaxReplyContentBytes));
 }
 
 void append_news(std::string& out, const NewsReply& reply) {

@@ -9,7 +9,7 @@
 
 #include "tests/support/vectors.h"
 #include "tests/wecom/xml_test_support.h"
-#include "wecom/details/utf8.h"
+#include "common/utf8.h"
 #include "wecom/xml_codec.h"
 
 namespace groupdesk::wecom {
@@ -130,7 +130,7 @@ TEST(Utf8, TruncationNeverSplitsACharacter) {
     const std::string mixed =
         "a\xC3\xA9\xE5\xB7\xA5\xF0\x9F\x98\x80\xE2\x80\x85z";  // a é 工 😀 U+2005 z
     for (std::size_t max = 0; max <= mixed.size() + 1; ++max) {
-        const auto cut = details::utf8_truncate(mixed, max);
+        const auto cut = utf8_truncate(mixed, max);
         EXPECT_LE(cut.size(), max);
         EXPECT_TRUE(valid_utf8(cut)) << "max " << max;
         EXPECT_TRUE(mixed.starts_with(cut));

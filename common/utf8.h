@@ -1,11 +1,11 @@
-// UTF-8 helpers for the codecs: cutting text to a platform byte limit without splitting a
-// character (a split character is shown as garbage, or makes the platform reject the reply).
+// UTF-8 helpers: cutting text to a byte limit without splitting a character (a split character
+// is shown as garbage, or makes the platform reject the message).
 #pragma once
 
 #include <cstddef>
 #include <string_view>
 
-namespace groupdesk::wecom::details {
+namespace groupdesk {
 
 // The longest prefix of `text` that is at most `max_bytes` long and does not end inside a
 // UTF-8 sequence. Input that is not UTF-8 is cut at most 3 bytes before the limit.
@@ -22,4 +22,4 @@ inline std::string_view utf8_truncate(std::string_view text, std::size_t max_byt
     return text.substr(0, cut);
 }
 
-}  // namespace groupdesk::wecom::details
+}  // namespace groupdesk
