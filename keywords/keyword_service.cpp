@@ -95,9 +95,11 @@ std::vector<Problem> KeywordService::check(const Rule& rule) const {
             Rule alone = rule;
             alone.id = 1;
             auto compiled = KeywordIndex::build({alone});
-            if (!compiled.ok())
-                fail("keywords",
-                     "has a pattern that does not compile: " + compiled.error().message);
+            if (!compiled.ok()) {
+                // RE2's own words, without the made-up id of this trial compile.
+                const Error& e = compiled.error();
+                fail("keywords", e.public_reason.empty() ? e.message : e.public_reason);
+            }
         }
     } else if (!rule.keywords.empty()) {
         fail("keywords",
