@@ -1,4 +1,5 @@
-// groupdesk: `serve` runs the callback server until SIGTERM; `check-config` validates a config.
+// groupdesk: `serve` runs the callback server until SIGTERM; `check-config` validates a config;
+// `keywords` edits keyword auto-replies through a running server's REST API.
 #include <pthread.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
@@ -11,8 +12,10 @@
 #include <vector>
 
 #include "bot/app.h"
+#include "bot/cli/keywords_cli.h"
 #include "bot/logging.h"
 #include "config/config_loader.h"
+#include "wecom/curl_http_client.h"
 
 namespace {
 
@@ -22,6 +25,8 @@ constexpr const char* kUsage =
     "usage: groupdesk serve [--config FILE]   run the callback server (default: the built-in\n"
     "                                         example config)\n"
     "       groupdesk check-config FILE       validate FILE; list every error\n"
+    "       groupdesk keywords VERB [options] edit keyword auto-replies on a running server\n"
+    "                                         (groupdesk keywords --help)\n"
     "       groupdesk --version\n";
 
 LoadResult load(const std::string& path) {
@@ -121,6 +126,11 @@ int main(int argc, char** argv) {
     if (args[0] == "--version") {
         std::printf("groupdesk %s\n", GROUPDESK_VERSION);
         return 0;
+    }
+    if (args[0] == "keywords") {
+        groupdesk::wecom::CurlHttpClient http;
+        return groupdesk::bot::cli::run_keywords_cli({args.begin() + 1, args.end()}, http, stdout,
+                                                     stderr, groupdesk::bot::cli::process_env());
     }
     if (args[0] == "check-config" && args.size() == 2) return check_config(args[1]);
     if (args[0] == "serve" && args.size() == 1) return serve("");

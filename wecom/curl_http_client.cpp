@@ -11,10 +11,8 @@
 namespace groupdesk::wecom {
 namespace {
 
-// A platform answer is a small JSON object; anything bigger is not one, and must not fill memory.
-constexpr std::size_t kMaxBody = std::size_t{1} << 20;
-
 struct Sink {
+    std::size_t max_body = 0;  // an answer bigger than asked for must not fill memory
     std::string body;
     bool too_big = false;
 };
@@ -22,7 +20,7 @@ struct Sink {
 std::size_t on_data(char* data, std::size_t size, std::size_t count, void* user) {
     auto* sink = static_cast<Sink*>(user);
     const std::size_t n = size * count;
-    if (sink->body.size() + n > kMaxBody) {
+    if (sink->body.size() + n > sink->max_body) {
         sink->too_big = true;
         return 0;  // makes curl stop with CURLE_WRITE_ERROR
     }
@@ -41,17 +39,29 @@ Error transport_error(const std::string& reason) {
     return make_error(ErrorCode::Unavailable, "transport: " + reason, 0);
 }
 
-// `post_body` null: a GET.
-Result<HttpResult> perform(std::string_view url, const std::string* content_type,
-                           const std::string* post_body, const HttpTimeouts& timeouts) {
+const char* method_name(HttpMethod method) {
+    switch (method) {
+        case HttpMethod::Get:
+            return "GET";
+        case HttpMethod::Post:
+            return "POST";
+        case HttpMethod::Patch:
+            return "PATCH";
+        case HttpMethod::Delete:
+            return "DELETE";
+    }
+    return "GET";
+}
+
+Result<HttpResult> perform(const HttpRequest& request, const HttpTimeouts& timeouts) {
     std::unique_ptr<CURL, EasyDeleter> curl(curl_easy_init());
     if (!curl) return transport_error("curl_easy_init failed");
-    const std::string target(url);
     Sink sink;
+    sink.max_body = request.max_body;
     char reason[CURL_ERROR_SIZE] = {};
     CURL* h = curl.get();
-    curl_easy_setopt(h, CURLOPT_URL, target.c_str());
-    // Only the platform's own hosts are called; any other scheme in a URL is a mistake.
+    curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+    // Only HTTP is ever meant; any other scheme in a URL is a mistake.
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -63,19 +73,28 @@ Result<HttpResult> perform(std::string_view url, const std::string* content_type
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, reason);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_data);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
-    std::unique_ptr<curl_slist, ListDeleter> headers;
-    if (post_body != nullptr) {
-        headers.reset(curl_slist_append(nullptr, ("Content-Type: " + *content_type).c_str()));
-        // No "Expect: 100-continue" round trip for a small body.
-        headers.reset(curl_slist_append(headers.release(), "Expect:"));
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+    curl_slist* list = nullptr;
+    for (const auto& header : request.headers) {
+        list = curl_slist_append(list, (header.name + ": " + header.value).c_str());
+    }
+    // No "Expect: 100-continue" round trip for a small body.
+    list = curl_slist_append(list, "Expect:");
+    const std::unique_ptr<curl_slist, ListDeleter> headers(list);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+    const bool has_body = request.method == HttpMethod::Post || request.method == HttpMethod::Patch;
+    if (has_body) {
         curl_easy_setopt(h, CURLOPT_POST, 1L);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, post_body->data());
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
-                         static_cast<curl_off_t>(post_body->size()));
+                         static_cast<curl_off_t>(request.body.size()));
+    }
+    if (request.method == HttpMethod::Patch || request.method == HttpMethod::Delete) {
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method_name(request.method));
     }
     const CURLcode code = curl_easy_perform(h);
-    if (sink.too_big) return transport_error("answer larger than 1 MiB");
+    if (sink.too_big) {
+        return transport_error("answer larger than " + std::to_string(request.max_body) + " bytes");
+    }
     if (code != CURLE_OK) {
         return transport_error(reason[0] != '\0' ? std::string(reason)
                                                  : std::string(curl_easy_strerror(code)));
@@ -94,13 +113,23 @@ CurlHttpClient::CurlHttpClient() {
 
 Result<HttpResult> CurlHttpClient::post(std::string_view url, std::string_view content_type,
                                         std::string_view body, const HttpTimeouts& timeouts) {
-    const std::string type(content_type);
-    const std::string payload(body);
-    return perform(url, &type, &payload, timeouts);
+    HttpRequest call;
+    call.method = HttpMethod::Post;
+    call.url = url;
+    call.headers.push_back({"Content-Type", std::string(content_type)});
+    call.body = body;
+    return perform(call, timeouts);
 }
 
 Result<HttpResult> CurlHttpClient::get(std::string_view url, const HttpTimeouts& timeouts) {
-    return perform(url, nullptr, nullptr, timeouts);
+    HttpRequest call;
+    call.url = url;
+    return perform(call, timeouts);
+}
+
+Result<HttpResult> CurlHttpClient::request(const HttpRequest& request,
+                                           const HttpTimeouts& timeouts) {
+    return perform(request, timeouts);
 }
 
 }  // namespace groupdesk::wecom

@@ -17,6 +17,8 @@ public:
                                           const HttpTimeouts& timeouts) override;
     [[nodiscard]] Result<HttpResult> get(std::string_view url,
                                          const HttpTimeouts& timeouts) override;
+    [[nodiscard]] Result<HttpResult> request(const HttpRequest& request,
+                                             const HttpTimeouts& timeouts) override;
 };
 
 }  // namespace groupdesk::wecom
