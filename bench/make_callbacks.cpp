@@ -1,8 +1,9 @@
 // Writes distinct, validly signed and encrypted callbacks for the wrk load tests: every request
 // carries its own MsgId, so the dedup path never answers from a record and flatters the figure.
-// Kinds: "wecom" (the default: WeCom app messages, half "help") and "aibot-tickets" (AI-bot group
-// mentions that each create a ticket). Output: one file per wrk thread, one "target<TAB>body"
-// line per request.
+// Kinds: "wecom" (the default: WeCom app messages, half "help"), "aibot-tickets" (AI-bot group
+// mentions that each create a ticket) and "aibot-questions" (AI-bot group mentions that create
+// nothing: plain questions, a quarter of them with a keyword of bench/run_keywords.sh's fixed
+// rules). Output: one file per wrk thread, one "target<TAB>body" line per request.
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -13,9 +14,38 @@
 
 namespace {
 
-// AI-bot group mentions "@助手 工单 …" from 500 members in 50 groups of the demo "group-bot"
-// channel, each with its own msgid: every one creates a ticket, durable before its answer.
-int write_ticket_callbacks(long count, int files, const std::string& prefix, long long msg_id) {
+// The text after "@助手 " of AI-bot callback `i`: a ticket command, or a question.
+using Content = std::string (*)(long i, long long msg_id);
+
+// Every one creates a ticket, durable before its answer.
+std::string ticket_content(long /*i*/, long long msg_id) {
+    // JSON escapes: the message has three more lines, for the fields.
+    return "工单 打印机无法连接 " + std::to_string(msg_id) +
+           R"(\n优先级：高\n分类：IT\n三楼东侧那台，换了纸也不行)";
+}
+
+// Every fourth question has a keyword of one of the four fixed rules (退款, 发票, 营业时间, 快递);
+// the others none of them. The msgid keeps each text distinct and picks the rule, so that with
+// the group (msgid % a prime) no rule meets the same group twice in 320,000 callbacks: the flood
+// guard stays out of the way.
+std::string question_content(long /*i*/, long long msg_id) {
+    static constexpr const char* kHits[] = {
+        "请问怎么退款？订单号 ", "我想开发票，公司抬头怎么填写 ", "你们的营业时间是几点到几点 ",
+        "我的快递到哪了，三天了还没到 "};
+    static constexpr const char* kPlain[] = {
+        "打印机无法连接，换了纸也不行 ", "会议室的投影仪没有信号 ",   "VPN 登录一直提示密码错误 ",
+        "新同事的邮箱什么时候能开通 ",   "报销单提交以后要多久审批 ", "电脑开机很慢，能帮忙看看吗 ",
+        "Wi-Fi 在三楼东侧信号很弱 ",     "门禁卡丢了应该找谁补办 ",   "下周的培训在哪个教室 ",
+        "空调温度太低了可以调高一点吗 ", "共享盘里的文件夹打不开了 ", "显示器闪屏，换了线也一样 "};
+    const long long n = msg_id % 48;
+    const std::string head = n % 4 == 0 ? kHits[(n / 4) % 4] : kPlain[(n / 4 * 3 + n % 4 - 1) % 12];
+    return head + std::to_string(msg_id);
+}
+
+// AI-bot group mentions "@助手 …" in the demo "group-bot" channel, each with its own msgid, from
+// 500 members in `groups` groups (msgid % groups).
+int write_aibot_callbacks(long count, int files, const std::string& prefix, long long msg_id,
+                          Content content, long groups) {
     auto crypt = groupdesk::wecom::MsgCrypt::create(
         "GroupDeskBotToken2026", "NNjFicuyDfOU7ZsVwORSCvVE3KuLtbAbzG71yDjDFKM", "");
     if (!crypt.ok()) return 1;
@@ -28,15 +58,14 @@ int write_ticket_callbacks(long count, int files, const std::string& prefix, lon
             std::string plaintext = R"({"msgid":"bench-)";
             plaintext.append(std::to_string(msg_id))
                 .append(R"(","aibotid":"AIBOT_GROUPDESK","chatid":"wrkBenchGroup)")
-                .append(std::to_string(i % 50))
+                .append(std::to_string(msg_id % groups))
                 .append(R"(","chattype":"group","from":{"userid":"user)")
                 .append(std::to_string(i % 500))
                 .append(R"("},"response_url":"https://qyapi.weixin.qq.com/cgi-bin/aibot/)"
                         R"(response?response_code=bench","msgtype":"text","text":{"content":)"
-                        R"("@助手 工单 打印机无法连接 )")
-                .append(std::to_string(msg_id))
-                // JSON escapes: the message has three more lines, for the fields.
-                .append(R"(\n优先级：高\n分类：IT\n三楼东侧那台，换了纸也不行"}})");
+                        R"("@助手 )")
+                .append(content(i, msg_id))
+                .append(R"("}})");
             const std::string encrypt = crypt->encrypt(plaintext);
             out << "/callback/group-bot?msg_signature=" << crypt->sign(timestamp, nonce, encrypt)
                 << "&timestamp=" << timestamp << "&nonce=" << nonce << "\t{\"encrypt\":\""
@@ -52,12 +81,18 @@ int main(int argc, char** argv) {
     if (argc != 5 && argc != 6) {
         std::fprintf(stderr,
                      "usage: make_callbacks COUNT_PER_FILE FILES OUT_PREFIX FIRST_MSG_ID "
-                     "[wecom|aibot-tickets]\n");
+                     "[wecom|aibot-tickets|aibot-questions]\n");
         return 2;
     }
     if (argc == 6 && std::string(argv[5]) == "aibot-tickets") {
-        return write_ticket_callbacks(std::atol(argv[1]), std::atoi(argv[2]), argv[3],
-                                      std::atoll(argv[4]));
+        return write_aibot_callbacks(std::atol(argv[1]), std::atoi(argv[2]), argv[3],
+                                     std::atoll(argv[4]), ticket_content, 50);
+    }
+    // Questions in 20,011 groups: a keyword rule answers a chat once per flood interval (30 s),
+    // and the benchmark wants answers, not the flood guard's silence.
+    if (argc == 6 && std::string(argv[5]) == "aibot-questions") {
+        return write_aibot_callbacks(std::atol(argv[1]), std::atoi(argv[2]), argv[3],
+                                     std::atoll(argv[4]), question_content, 20011);
     }
     if (argc == 6 && std::string(argv[5]) != "wecom") {
         std::fprintf(stderr, "make_callbacks: unknown kind %s\n", argv[5]);

@@ -45,17 +45,18 @@ KeywordHandler::KeywordHandler(const keywords::KeywordService& rules, keywords::
                                const config::Keywords& settings)
     : rules_(rules), hits_(hits), settings_(settings) {}
 
-bool KeywordHandler::first_in(
-    std::map<std::string, std::chrono::system_clock::time_point, std::less<>>& seen,
-    const std::string& key, std::chrono::seconds interval,
-    std::chrono::system_clock::time_point now) {
+bool KeywordHandler::first_in(Seen& seen, const std::string& key, std::chrono::seconds interval,
+                              const Context& ctx) {
+    const auto now = ctx.now;
     std::lock_guard lock(mutex_);
     if (seen.size() > kSweepAt) {
-        std::erase_if(seen, [&](const auto& entry) { return now - entry.second >= interval; });
+        std::erase_if(seen, [&](const auto& entry) { return now - entry.second.at >= interval; });
     }
     const auto it = seen.find(key);
-    if (it != seen.end() && now - it->second < interval) return false;
-    seen[key] = now;
+    if (it != seen.end() && now - it->second.at < interval) {
+        return !ctx.source_key.empty() && it->second.source_key == ctx.source_key;
+    }
+    seen[key] = Passed{now, ctx.source_key};
     return true;
 }
 
@@ -88,7 +89,7 @@ Outcome KeywordHandler::handle(const wecom::InboundMessage& msg, Context& ctx) {
 
     if (const keywords::Rule* rule = index->match(normalized, where)) {
         const std::string key = std::to_string(rule->id) + "/" + ctx.channel.name + "/" + chat;
-        if (!first_in(answered_, key, settings_.flood_interval, ctx.now)) {
+        if (!first_in(answered_, key, settings_.flood_interval, ctx)) {
             return Outcome::stop("keyword rule " + std::to_string(rule->id) +
                                  " answered this chat less than " +
                                  std::to_string(settings_.flood_interval.count()) + " s ago");
@@ -98,7 +99,7 @@ Outcome KeywordHandler::handle(const wecom::InboundMessage& msg, Context& ctx) {
     const keywords::Rule* fallback = index->special(RuleKind::Default, where);
     if (fallback == nullptr || is_help_request(body)) return Outcome::pass();
     if (!first_in(defaulted_, ctx.channel.name + "/" + msg.sender, settings_.default_reply_interval,
-                  ctx.now)) {
+                  ctx)) {
         return Outcome::pass();
     }
     return answer(*fallback, msg, chat, ctx);

@@ -28,10 +28,18 @@ public:
     Outcome handle(const wecom::InboundMessage& msg, Context& ctx) override;
 
 private:
-    // True (and the time noted) when `key` last passed longer than `interval` ago.
-    bool first_in(std::map<std::string, std::chrono::system_clock::time_point, std::less<>>& seen,
-                  const std::string& key, std::chrono::seconds interval,
-                  std::chrono::system_clock::time_point now);
+    // When a key last passed, and for which callback (its source key).
+    struct Passed {
+        std::chrono::system_clock::time_point at;
+        std::string source_key;
+    };
+    using Seen = std::map<std::string, Passed, std::less<>>;
+
+    // True (and the time noted) when `key` last passed longer than `interval` ago, or for this
+    // same callback: a retry after a failed answer (503) must be answered, not taken for a
+    // second question.
+    bool first_in(Seen& seen, const std::string& key, std::chrono::seconds interval,
+                  const Context& ctx);
     Outcome answer(const keywords::Rule& rule, const wecom::InboundMessage& msg,
                    const std::string& chat, Context& ctx);
 
@@ -40,8 +48,8 @@ private:
     const config::Keywords& settings_;
     std::mutex mutex_;
     // rule id/channel/chat → when that rule last answered there; channel/user → last default.
-    std::map<std::string, std::chrono::system_clock::time_point, std::less<>> answered_;
-    std::map<std::string, std::chrono::system_clock::time_point, std::less<>> defaulted_;
+    Seen answered_;
+    Seen defaulted_;
 };
 
 }  // namespace groupdesk::handlers

@@ -236,8 +236,15 @@ Result<Rule> KeywordService::restore(std::int64_t id, int version, const std::st
         if (!stored.ok()) return std::move(stored).error();
         return stored->front();
     }
-    // Deleted since: it comes back as a new rule (its origin is kept only if free again).
+    // Deleted since: it comes back as a new rule. Its origin is kept only if free again: an
+    // import run after the delete gave it to a new rule, which the next import must keep finding.
     rule.id = 0;
+    const auto& live = index()->rules();
+    if (std::any_of(live.begin(), live.end(), [&](const Rule& r) {
+            return !rule.origin.empty() && r.origin == rule.origin;
+        })) {
+        rule.origin.clear();
+    }
     if (auto problems = check(rule); !problems.empty()) return invalid(problems.front());
     auto stored = commit({RuleChange{RuleChange::Op::Create, std::move(rule), actor, now}});
     if (!stored.ok()) return std::move(stored).error();

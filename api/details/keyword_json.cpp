@@ -64,6 +64,20 @@ Json rule_json(const Rule& r) {
     return j;
 }
 
+// An integer within [min, max]; nullopt otherwise. An unsigned JSON number is compared as
+// such: read as int64 first, 2^64 - 1 would pass as -1.
+std::optional<std::int64_t> integer_in(const Json& v, std::int64_t min, std::int64_t max) {
+    if (v.is_number_unsigned()) {
+        const auto u = v.get<std::uint64_t>();
+        if (u > static_cast<std::uint64_t>(max)) return std::nullopt;
+        return std::int64_t(u) >= min ? std::optional(std::int64_t(u)) : std::nullopt;
+    }
+    if (!v.is_number_integer()) return std::nullopt;
+    const auto i = v.get<std::int64_t>();
+    if (i < min || i > max) return std::nullopt;
+    return i;
+}
+
 std::optional<std::vector<std::string>> strings(const Json& v) {
     if (!v.is_array()) return std::nullopt;
     std::vector<std::string> out;
@@ -119,11 +133,10 @@ void read_rule(const Json& obj, Rule& rule, bool& has_version, std::vector<Probl
                 rule.news = std::move(news);
             }
         } else if (key == "priority") {
-            if (!v.is_number_integer() || v.get<std::int64_t>() < -1000000 ||
-                v.get<std::int64_t>() > 1000000) {
-                fail(key, "must be an integer");
+            if (const auto priority = integer_in(v, -1000000, 1000000)) {
+                rule.priority = int(*priority);
             } else {
-                rule.priority = int(v.get<std::int64_t>());
+                fail(key, "must be an integer");
             }
         } else if (key == "scope") {
             if (!v.is_object()) {
@@ -163,12 +176,11 @@ void read_rule(const Json& obj, Rule& rule, bool& has_version, std::vector<Probl
             if (!v.is_string()) fail(key, "must be a string");
             else rule.origin = v.get<std::string>();
         } else if (key == "version") {
-            if (!v.is_number_integer() || v.get<std::int64_t>() < 1 ||
-                v.get<std::int64_t>() > 1000000000) {
-                fail(key, "must be a positive integer");
-            } else {
-                rule.version = int(v.get<std::int64_t>());
+            if (const auto version = integer_in(v, 1, 1000000000)) {
+                rule.version = int(*version);
                 has_version = true;
+            } else {
+                fail(key, "must be a positive integer");
             }
         } else if (key == "id" || key == "created_by" || key == "created_at" ||
                    key == "updated_by" || key == "updated_at") {

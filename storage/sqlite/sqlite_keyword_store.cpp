@@ -45,8 +45,6 @@ constexpr const char* kSelectRuleSql =
     "SELECT " GD_RULE_COLUMNS " FROM keyword_rules WHERE id = ?1 AND deleted = 0";
 constexpr const char* kLoadSql =
     "SELECT " GD_RULE_COLUMNS " FROM keyword_rules WHERE deleted = 0 ORDER BY id";
-constexpr const char* kOriginTakenSql =
-    "SELECT 1 FROM keyword_rules WHERE origin = ?1 AND deleted = 0 AND id <> ?2";
 constexpr const char* kInsertHistorySql =
     "INSERT INTO keyword_history (rule_id, version, op, actor, at, before_rule, after_rule) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
