@@ -69,7 +69,7 @@ Result<std::unique_ptr<KeywordService>> KeywordService::open(KeywordStore& store
     }
     std::unique_ptr<KeywordService> service(
         new KeywordService(store, std::move(channels), std::move(zone)));
-    service->index_.store(std::move(index).value());
+    service->index_ = std::move(index).value();
     return service;
 }
 
@@ -151,7 +151,12 @@ Result<std::vector<Rule>> KeywordService::commit(const std::vector<RuleChange>& 
         return make_error(ErrorCode::Internal,
                           "the edit was saved but not made live: " + rebuilt.error().message);
     }
-    index_.store(std::move(rebuilt).value());
+    std::shared_ptr<const KeywordIndex> replaced = std::move(rebuilt).value();
+    {
+        std::lock_guard lock(index_mutex_);
+        index_.swap(replaced);
+    }
+    // `replaced` (the old index) is freed here, outside the lock, unless a reader still holds it.
     return stored;
 }
 

@@ -5,7 +5,6 @@
 // next message after a successful edit sees it on every thread.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -44,8 +43,11 @@ public:
     [[nodiscard]] static Result<std::unique_ptr<KeywordService>> open(
         KeywordStore& store, std::vector<std::string> channels, TimeZone zone);
 
-    // The live index; never null. Cheap, lock-free, safe on any thread.
-    std::shared_ptr<const KeywordIndex> index() const { return index_.load(); }
+    // The live index; never null. Safe on any thread; costs a short lock and a reference count.
+    std::shared_ptr<const KeywordIndex> index() const {
+        std::lock_guard lock(index_mutex_);
+        return index_;
+    }
     const TimeZone& zone() const { return zone_; }
 
     // What is wrong with `rule` as a new or changed rule (empty: nothing). The id, version, origin
@@ -83,7 +85,10 @@ private:
     const std::set<std::string, std::less<>> channels_;
     const TimeZone zone_;
     std::mutex edit_mutex_;  // one edit at a time: each builds on the index the last one left
-    std::atomic<std::shared_ptr<const KeywordIndex>> index_;
+    // A plain mutex rather than std::atomic<std::shared_ptr>, whose libstdc++ 12 version
+    // ThreadSanitizer reports as racing with the next swap; the lock is held for a pointer copy.
+    mutable std::mutex index_mutex_;
+    std::shared_ptr<const KeywordIndex> index_;
 };
 
 }  // namespace groupdesk::keywords
