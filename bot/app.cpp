@@ -310,7 +310,8 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     impl->api = std::make_unique<api::TicketsApi>(*impl->tickets, clock, cfg.api_tokens,
                                                   impl->outbox_store.get(),
                                                   [outbox_worker] { outbox_worker->poke(); });
-    impl->keywords_api = std::make_unique<api::KeywordsApi>(*impl->keywords, clock);
+    impl->keywords_api = std::make_unique<api::KeywordsApi>(*impl->keywords, clock,
+                                                            *impl->measured_platform, cfg.channels);
     impl->api->serve_keywords(impl->keywords_api.get());
     auto* rest = impl->api.get();
     impl->router->mount(

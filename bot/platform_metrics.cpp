@@ -3,12 +3,13 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 namespace groupdesk::bot {
 namespace {
 
-constexpr std::array<std::string_view, 4> kApiNames = {"webhook", "response_url", "message_send",
-                                                       "custom_send"};
+constexpr std::array<std::string_view, 5> kApiNames = {"webhook", "response_url", "message_send",
+                                                       "custom_send", "autoreply_info"};
 constexpr std::array<std::string_view, 3> kOutcomeNames = {"ok", "retryable", "failed"};
 
 std::string number(double v) {
@@ -55,6 +56,16 @@ Status MeasuredApiClient::send_custom_message(const config::Channel& channel,
                                               std::string_view openid,
                                               const wecom::OutboundMessage& message) {
     return measured(3, [&] { return inner_.send_custom_message(channel, openid, message); });
+}
+
+Result<std::string> MeasuredApiClient::get_autoreply_info(const config::Channel& channel) {
+    std::optional<Result<std::string>> answer;
+    (void)measured(4, [&]() -> Status {
+        answer.emplace(inner_.get_autoreply_info(channel));
+        if (answer->ok()) return ok_status();
+        return answer->error();
+    });
+    return std::move(*answer);
 }
 
 std::string MeasuredApiClient::render() const {

@@ -1,5 +1,6 @@
-// ApiClient: what GroupDesk asks the platforms to do — the sends the outbox worker makes. The
-// implementation (wecom_api_client.h) knows the URLs, bodies, access tokens and error codes.
+// ApiClient: what GroupDesk asks the platforms to do — the sends the outbox worker makes, and the
+// one read the keyword import makes. The implementation (wecom_api_client.h) knows the URLs,
+// bodies, access tokens and error codes.
 #pragma once
 
 #include <string>
@@ -42,6 +43,11 @@ public:
     [[nodiscard]] virtual Status send_custom_message(const config::Channel& channel,
                                                      std::string_view openid,
                                                      const OutboundMessage& message) = 0;
+    // Official Account: the auto-reply rules set in its backend, as the platform's JSON text
+    // (GET {mp_api_base}/cgi-bin/get_current_autoreply_info, §14.1), for the keyword import.
+    // An errcode answer is the errcode's error, as for the sends.
+    [[nodiscard]] virtual Result<std::string> get_autoreply_info(
+        const config::Channel& channel) = 0;
 };
 
 }  // namespace groupdesk::wecom

@@ -1,4 +1,4 @@
-// The platform sends: bodies, URLs, errcode mapping and the access-token cache.
+// The platform calls: bodies, URLs, errcode mapping and the access-token cache.
 #include "wecom/wecom_api_client.h"
 
 #include <algorithm>
@@ -165,6 +165,34 @@ Status WecomApiClient::send_custom_message(const config::Channel& channel, std::
                     {"text", {{"content", message.content}}}};
     return post_with_token(channel, platform_.mp_api_base, "/cgi-bin/message/custom/send",
                            dump(body));
+}
+
+Result<std::string> WecomApiClient::get_autoreply_info(const config::Channel& channel) {
+    if (channel.kind != config::ChannelKind::Mp) {
+        return setup_error("channel " + channel.name + " is not an mp channel");
+    }
+    return get_with_token(channel, platform_.mp_api_base, "/cgi-bin/get_current_autoreply_info");
+}
+
+Result<std::string> WecomApiClient::get_with_token(const config::Channel& channel,
+                                                   const std::string& base, std::string_view path) {
+    const HttpTimeouts timeouts{platform_.connect_timeout, platform_.request_timeout};
+    std::string used;
+    for (int attempt = 0;; ++attempt) {
+        auto current = token(channel, used);
+        if (!current) return std::move(current).error();
+        used = std::move(current).value();
+        const std::string url = base + std::string(path) + "?access_token=" + percent_encode(used);
+        auto answer = http_.get(url, timeouts);
+        // The body is what the caller reads; interpret() only judges it (errcode, JSON object).
+        std::string body = answer.ok() ? answer->body : std::string();
+        auto judged = interpret(std::move(answer));
+        if (judged.ok()) return body;
+        // Only one retry, as for the sends.
+        if (attempt > 0 || !is_token_error(judged.error().detail)) {
+            return std::move(judged).error();
+        }
+    }
 }
 
 Status WecomApiClient::post_with_token(const config::Channel& channel, const std::string& base,

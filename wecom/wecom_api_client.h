@@ -33,6 +33,7 @@ public:
     [[nodiscard]] Status send_custom_message(const config::Channel& channel,
                                              std::string_view openid,
                                              const OutboundMessage& message) override;
+    [[nodiscard]] Result<std::string> get_autoreply_info(const config::Channel& channel) override;
 
 private:
     // One app's token. `mutex` is held while fetching, so concurrent callers wait for that one
@@ -55,6 +56,9 @@ private:
     // one.
     Status post_with_token(const config::Channel& channel, const std::string& base,
                            std::string_view path, const std::string& body);
+    // GETs `path` with the channel's token, retried the same way; the answer's body.
+    Result<std::string> get_with_token(const config::Channel& channel, const std::string& base,
+                                       std::string_view path);
 
     HttpClient& http_;
     const config::Platform& platform_;

@@ -326,4 +326,43 @@ Result<int> parse_restore(std::string_view body) {
     return int((*json)["version"].get<std::int64_t>());
 }
 
+Result<ImportMpRequest> parse_import_mp(std::string_view body) {
+    auto json = parse_object(body);
+    if (!json.ok()) return std::move(json).error();
+    ImportMpRequest request;
+    bool has_channel = false;
+    for (const auto& [key, v] : json->items()) {
+        if (key == "channel") {
+            if (!v.is_string()) return field_error("channel", "channel must be a string");
+            request.channel = v.get<std::string>();
+            has_channel = true;
+        } else if (key == "answer") {
+            if (!v.is_object()) {
+                return field_error("answer",
+                                   "answer must be the JSON object get_current_autoreply_info "
+                                   "answered");
+            }
+            request.answer = dump(v);
+        } else {
+            return field_error(key, key + " is not a field of an Official Account import");
+        }
+    }
+    if (!has_channel || request.channel.empty()) {
+        return field_error("channel", "channel must name the Official Account's channel");
+    }
+    return request;
+}
+
+std::string import_mp_body(std::size_t created, std::size_t updated,
+                           const std::vector<keywords::NotCarried>& skipped) {
+    Json list = Json::array();
+    for (const auto& s : skipped) {
+        list.push_back({{"rule_name", s.rule_name}, {"reason", s.reason}});
+    }
+    return dump(Json{{"imported", created + updated},
+                     {"created", created},
+                     {"updated", updated},
+                     {"skipped", std::move(list)}});
+}
+
 }  // namespace groupdesk::api::details

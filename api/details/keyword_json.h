@@ -3,12 +3,14 @@
 // problem named by its field. The JSON library stays in keyword_json.cpp.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/result.h"
 #include "keywords/keyword_service.h"
+#include "keywords/mp_import.h"
 
 namespace groupdesk::api::details {
 
@@ -51,5 +53,15 @@ struct TestRequest {
 Result<TestRequest> parse_test(std::string_view body);
 // {"version": n}
 Result<int> parse_restore(std::string_view body);
+// {"channel": NAME, "answer"?: {…}}: an Official Account import; `answer` (a saved answer of
+// get_current_autoreply_info, as JSON text) absent means "ask the platform".
+struct ImportMpRequest {
+    std::string channel;
+    std::optional<std::string> answer;
+};
+Result<ImportMpRequest> parse_import_mp(std::string_view body);
+// {"imported", "created", "updated", "skipped": [{"rule_name", "reason"}]}
+std::string import_mp_body(std::size_t created, std::size_t updated,
+                           const std::vector<keywords::NotCarried>& skipped);
 
 }  // namespace groupdesk::api::details

@@ -6,7 +6,10 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
 
 #include "common/query_string.h"
 
@@ -113,7 +116,8 @@ std::string errcode_body(int errcode, const std::string& errmsg) {
 
 }  // namespace
 
-FakePlatform::FakePlatform() : server_(std::make_unique<Server>(*this)) {}
+FakePlatform::FakePlatform()
+    : autoreply_answer_(sample_autoreply_answer()), server_(std::make_unique<Server>(*this)) {}
 
 FakePlatform::~FakePlatform() { server_.reset(); }
 
@@ -139,6 +143,19 @@ void FakePlatform::expire_token(const std::string& token) {
 void FakePlatform::set_token_delay(std::chrono::milliseconds delay) {
     std::lock_guard lock(mutex_);
     token_delay_ = delay;
+}
+
+void FakePlatform::set_autoreply_answer(std::string body) {
+    std::lock_guard lock(mutex_);
+    autoreply_answer_ = std::move(body);
+}
+
+std::string FakePlatform::sample_autoreply_answer() {
+    std::ifstream in(std::string(GROUPDESK_TEST_DATA_DIR) + "/mp_autoreply_sample.json");
+    if (!in) throw std::runtime_error("cannot open tests/data/mp_autoreply_sample.json");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
 }
 
 void FakePlatform::set_expires_in(int seconds) {
@@ -192,6 +209,12 @@ FakePlatform::Answer FakePlatform::handle(const RecordedRequest& request) {
     const bool get = request.method == "GET";
     if (get && request.path == "/cgi-bin/gettoken") return issue_token(request, false);
     if (get && request.path == "/cgi-bin/token") return issue_token(request, true);
+    if (get && request.path == "/cgi-bin/get_current_autoreply_info") {
+        Answer checked = check_token(request);
+        if (checked.body != errcode_body(0, "ok")) return checked;
+        std::lock_guard lock(mutex_);
+        return {200, autoreply_answer_};
+    }
     if (request.method != "POST") return {404, "not found"};
     const Json body = Json::parse(request.body, nullptr, false);
     if (body.is_discarded() || !body.is_object() || !body.contains("msgtype")) {

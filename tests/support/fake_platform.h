@@ -1,5 +1,6 @@
 // FakePlatform: a real HTTP/1.1 server on 127.0.0.1 that plays the WeCom and Official Account APIs
-// the API client calls (tokens, app and customer messages, group webhooks, response_urls). It
+// the API client calls (tokens, app and customer messages, group webhooks, response_urls, an
+// Official Account's auto-reply rules). It
 // records every request and can be told to fail, so tests see the client's real wire traffic.
 #pragma once
 
@@ -65,6 +66,10 @@ public:
     // Token requests wait this long before answering, so concurrent callers overlap.
     void set_token_delay(std::chrono::milliseconds delay);
     void set_expires_in(int seconds);  // in token answers; 7200 by default
+    // What /cgi-bin/get_current_autoreply_info answers (to a valid token); by default the
+    // official sample, tests/data/mp_autoreply_sample.json.
+    void set_autoreply_answer(std::string body);
+    static std::string sample_autoreply_answer();
 
     // Recorded requests to `path` ("" for all), oldest first.
     std::vector<RecordedRequest> requests(std::string_view path = "") const;
@@ -99,6 +104,7 @@ private:
     int next_token_ = 1;
     int expires_in_ = 7200;
     std::chrono::milliseconds token_delay_{0};
+    std::string autoreply_answer_;
     std::unique_ptr<Server> server_;
 
     friend class Server;

@@ -91,6 +91,9 @@ public:
                                const wecom::OutboundMessage& m) override {
         return answer("custom", openid, m);
     }
+    Result<std::string> get_autoreply_info(const config::Channel&) override {
+        return make_error(ErrorCode::Unavailable, "not scripted");
+    }
 
 private:
     Status answer(std::string kind, std::string_view target, const wecom::OutboundMessage& m) {

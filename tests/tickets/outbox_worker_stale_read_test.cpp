@@ -118,6 +118,9 @@ public:
                                const wecom::OutboundMessage&) override {
         return ok_status();
     }
+    Result<std::string> get_autoreply_info(const config::Channel&) override {
+        return make_error(ErrorCode::Unavailable, "not used here");
+    }
     int sends() const { return sends_.load(); }
 
 private:

@@ -27,6 +27,7 @@ constexpr const char* kSend = "/cgi-bin/message/send";
 constexpr const char* kCustom = "/cgi-bin/message/custom/send";
 constexpr const char* kWebhook = "/cgi-bin/webhook/send";
 constexpr const char* kGetToken = "/cgi-bin/gettoken";
+constexpr const char* kAutoreply = "/cgi-bin/get_current_autoreply_info";
 
 config::Platform platform_at(const std::string& base, std::chrono::milliseconds total = 3000ms) {
     config::Platform p;
@@ -336,6 +337,90 @@ TEST_F(WecomApiClientTest, AChannelWithoutSecretOrAgentIdIsRefusedWithoutACall) 
     oa.secret.clear();
     EXPECT_FALSE(client.send_custom_message(oa, "o", text("x")));
     EXPECT_FALSE(client.send_custom_message(app, "o", text("x")));  // not an OA channel
+    EXPECT_TRUE(fake.requests().empty());
+}
+
+TEST_F(WecomApiClientTest, AutoreplyInfoIsAGetWithTheOaTokenAndAnswersTheBody) {
+    fake.set_autoreply_answer(R"({"is_add_friend_reply_open":0,"is_autoreply_open":0})");
+    auto answer = client.get_autoreply_info(oa_channel());
+    ASSERT_TRUE(answer.ok()) << answer.error().message;
+    EXPECT_EQ(*answer, R"({"is_add_friend_reply_open":0,"is_autoreply_open":0})");
+    const auto tokens = fake.requests("/cgi-bin/token");
+    ASSERT_EQ(tokens.size(), 1u);
+    EXPECT_EQ(tokens[0].param("appid"), "wx8b2c4d6e8f0a1b3c");
+    EXPECT_EQ(tokens[0].param("secret"), "oa-secret");
+    const auto gets = fake.requests(kAutoreply);
+    ASSERT_EQ(gets.size(), 1u);
+    EXPECT_EQ(gets[0].method, "GET");
+    EXPECT_EQ(gets[0].query, "access_token=tok-1");
+    // The token is cached like the sends'.
+    ASSERT_TRUE(client.get_autoreply_info(oa_channel()).ok());
+    EXPECT_EQ(fake.requests("/cgi-bin/token").size(), 1u);
+    // By default the fake answers the official sample.
+    fake.set_autoreply_answer(FakePlatform::sample_autoreply_answer());
+    answer = client.get_autoreply_info(oa_channel());
+    ASSERT_TRUE(answer.ok());
+    EXPECT_THAT(*answer, HasSubstr("autoreply-news"));
+}
+
+TEST_F(WecomApiClientTest, AutoreplyInfoRefreshesAnExpiredTokenOnce) {
+    ASSERT_TRUE(client.get_autoreply_info(oa_channel()).ok());
+    fake.expire_token("tok-1");
+    ASSERT_TRUE(client.get_autoreply_info(oa_channel()).ok());
+    const auto gets = fake.requests(kAutoreply);
+    ASSERT_EQ(gets.size(), 3u);
+    EXPECT_EQ(gets[1].query, "access_token=tok-1");
+    EXPECT_EQ(gets[2].query, "access_token=tok-2");
+
+    fake.fail_next(kAutoreply, Failure::err(40014, "invalid access_token"), FakePlatform::kForever);
+    auto answer = client.get_autoreply_info(oa_channel());
+    ASSERT_FALSE(answer.ok());
+    EXPECT_EQ(answer.error().detail, 40014);
+    EXPECT_EQ(fake.requests(kAutoreply).size(), 5u);  // one retry, not a loop
+}
+
+TEST_F(WecomApiClientTest, AutoreplyInfoErrcodesAndTransportFailuresAreMapped) {
+    fake.fail_next(kAutoreply, Failure::err(48001, "api unauthorized, access_token=tok-1"));
+    auto answer = client.get_autoreply_info(oa_channel());
+    ASSERT_FALSE(answer.ok());
+    EXPECT_NE(answer.error().code, ErrorCode::Unavailable);
+    EXPECT_EQ(answer.error().detail, 48001);
+    EXPECT_THAT(answer.error().message, HasSubstr("errcode 48001"));
+    EXPECT_THAT(answer.error().message, Not(HasSubstr("tok-1")));
+
+    fake.fail_next(kAutoreply, Failure::err(45009, "reach max api daily quota limit"));
+    answer = client.get_autoreply_info(oa_channel());
+    ASSERT_FALSE(answer.ok());
+    EXPECT_EQ(answer.error().code, ErrorCode::Unavailable);
+    EXPECT_EQ(answer.error().detail, 45009);
+
+    fake.fail_next(kAutoreply, Failure::http(502));
+    answer = client.get_autoreply_info(oa_channel());
+    ASSERT_FALSE(answer.ok());
+    EXPECT_EQ(answer.error().code, ErrorCode::Unavailable);
+
+    fake.set_autoreply_answer("not json");
+    answer = client.get_autoreply_info(oa_channel());
+    ASSERT_FALSE(answer.ok());
+    EXPECT_EQ(answer.error().code, ErrorCode::Unavailable);
+
+    fake.fail_next("/cgi-bin/token", Failure::err(40001, "invalid credential"));
+    fake.expire_token("tok-1");
+    answer = client.get_autoreply_info(oa_channel());
+    ASSERT_FALSE(answer.ok());
+    EXPECT_EQ(answer.error().detail, 40001);
+    EXPECT_THAT(answer.error().message, HasSubstr("access token for channel oa"));
+}
+
+TEST_F(WecomApiClientTest, AutoreplyInfoNeedsAnOaChannelWithItsSecret) {
+    config::Channel oa = oa_channel();
+    oa.secret.clear();
+    auto answer = client.get_autoreply_info(oa);
+    ASSERT_FALSE(answer.ok());
+    EXPECT_EQ(answer.error().code, ErrorCode::FailedPrecondition);
+    answer = client.get_autoreply_info(app);  // not an OA channel
+    ASSERT_FALSE(answer.ok());
+    EXPECT_EQ(answer.error().code, ErrorCode::FailedPrecondition);
     EXPECT_TRUE(fake.requests().empty());
 }
 
