@@ -23,6 +23,34 @@ using ::testing::HasSubstr;
 
 constexpr const char* kRefund = R"({"keywords": ["退款", "refund"], "reply": "请提供订单号"})";
 
+// These routes never reach the platform (import-mp has tests of its own, against a fake one).
+class NoPlatform final : public wecom::ApiClient {
+public:
+    Status send_webhook(std::string_view, const wecom::OutboundMessage&) override { return no(); }
+    Status post_response_url(std::string_view, const wecom::OutboundMessage&) override {
+        return no();
+    }
+    Status send_app_message(const config::Channel&, std::string_view,
+                            const wecom::OutboundMessage&) override {
+        return no();
+    }
+    Status send_custom_message(const config::Channel&, std::string_view,
+                               const wecom::OutboundMessage&) override {
+        return no();
+    }
+    Result<std::string> get_autoreply_info(const config::Channel&) override { return no(); }
+
+private:
+    static Error no() { return make_error(ErrorCode::Unavailable, "no platform in this test"); }
+};
+
+std::vector<config::Channel> test_channels() {
+    config::Channel bot;
+    bot.name = "group-bot";
+    bot.kind = config::ChannelKind::AiBot;
+    return {bot};
+}
+
 class KeywordsApiTest : public test::TicketsApiTest {
 protected:
     void SetUp() override {
@@ -32,7 +60,8 @@ protected:
         auto opened = keywords::KeywordService::open(keyword_store, {"group-bot"}, *zone);
         ASSERT_TRUE(opened.ok());
         keyword_service = std::move(opened).value();
-        keywords_api = std::make_unique<KeywordsApi>(*keyword_service, clock);
+        keywords_api =
+            std::make_unique<KeywordsApi>(*keyword_service, clock, platform, channels);
         api.serve_keywords(keywords_api.get());
     }
 
@@ -57,6 +86,8 @@ protected:
         return out;
     }
 
+    NoPlatform platform;
+    std::vector<config::Channel> channels = test_channels();
     ::groupdesk::test::MemoryKeywordStore keyword_store;
     std::unique_ptr<keywords::KeywordService> keyword_service;
     std::unique_ptr<KeywordsApi> keywords_api;
@@ -203,7 +234,7 @@ TEST_F(KeywordsApiTest, AnExportImportsAsItIs) {
     ASSERT_TRUE(zone.ok());
     auto other = keywords::KeywordService::open(other_store, {"group-bot"}, *zone);
     ASSERT_TRUE(other.ok());
-    KeywordsApi other_api(**other, clock);
+    KeywordsApi other_api(**other, clock, platform, channels);
     HttpRequest request;
     request.method = "POST";
     request.target = "/api/v1/keywords/import";
