@@ -18,15 +18,15 @@ check() {
                  --include='*.cpp' --include='*.h' 2>/dev/null)
 }
 
-check 'boost/'     '^(bot/http_server\.cpp|bot/details/http_session\.(h|cpp)|bot/aibot_connection\.cpp|bot/details/ws_link\.(h|cpp)|tests/bot/http_server(_[a-z]+)?_test\.cpp|tests/bot/aibot_connection_test\.cpp|tests/bot/http_test_support\.h|tests/support/|bench/aibot_ws_driver\.cpp)'
-check 'openssl/'   '^(wecom/crypto\.cpp|tests/bot/aibot_connection_test\.cpp)$'
+check 'boost/'     '^(bot/http_server\.cpp|bot/details/http_session\.(h|cpp)|bot/aibot_connection\.cpp|bot/details/ws_link\.(h|cpp)|tests/bot/http_server(_[a-z]+)?_test\.cpp|tests/bot/aibot_connection_[a-z_]*\.(cpp|h)|tests/bot/http_test_support\.h|tests/support/|bench/aibot_ws_driver\.cpp)'
+check 'openssl/'   '^(wecom/crypto\.cpp|tests/bot/aibot_connection_[a-z_]*\.(cpp|h))$'
 check 'tinyxml2'   '^(wecom/xml_codec\.cpp)$'
 check 'curl/'      '^(wecom/curl_http_client\.cpp)$'
 check 'SQLiteCpp/' '^(storage/sqlite/[^/]+\.cpp|tests/storage/|tests/integration/)'
 check 're2/'       '^(keywords/keyword_index\.cpp)$'
 check 'absl/'      '^(keywords/local_time\.cpp)$'
 # nlohmann: only in .cpp files (headers get json_fwd.hpp at most), and in test support.
-check 'nlohmann/json\.hpp' '(\.cpp$|^tests/support/)'
+check 'nlohmann/json\.hpp' '(\.cpp$|^tests/support/|^tests/bot/(aibot_connection|keywords_cli)_test_support\.h$)'
 
 # No production header may include a .cpp-only library's header through the back door.
 if grep -rlE "#include <spdlog/spdlog\.h>" common config wecom tickets keywords api handlers storage bot --include='*.h' 2>/dev/null; then

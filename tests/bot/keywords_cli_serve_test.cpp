@@ -162,8 +162,7 @@ TEST(KeywordsCliServe, AddListTestAndRemoveARuleOnARunningServer) {
     run = keywords(dir, {"add", "--server", url, "--keyword", "(unclosed", "--match", "regex",
                          "--reply", "x"});
     EXPECT_EQ(run.code, 1) << run.out;
-    EXPECT_NE(run.err.find("  keywords: regex does not compile"), std::string::npos)
-        << run.err;
+    EXPECT_NE(run.err.find("  keywords: regex does not compile"), std::string::npos) << run.err;
 
     run = keywords(dir, {"rm", "1", "--server", url});
     ASSERT_EQ(run.code, 0) << run.err;
