@@ -148,15 +148,17 @@ void CallbackEndpoint::run_pipeline(const std::shared_ptr<CallbackAnswer>& answe
     }
     if (from_record && outcome != CallbackOutcome::RetryLater) outcome = CallbackOutcome::Duplicate;
 
-    if (ctx.before_answer.empty()) {
+    handlers::when_durable(ctx.before_answer, [answer, response = std::move(response), outcome,
+                                               detail = std::move(detail)](
+                                                  std::optional<std::string> failure) mutable {
+        if (failure) {
+            spdlog::error("callback id={} channel={}: could not record durably: {}",
+                          answer->log().request_id, answer->log().channel, *failure);
+            response = HttpResponse::text(503, "could not record the callback, retry\n");
+            outcome = CallbackOutcome::RetryLater;
+        }
         answer->give(std::move(response), outcome, detail);
-        return;
-    }
-    auto pending = std::make_shared<details::PendingWrites>(
-        ctx.before_answer.size(), std::move(response), outcome, std::move(detail), answer);
-    for (auto& write : ctx.before_answer) {
-        write([pending](const Status& status) { pending->done(status); });
-    }
+    });
 }
 
 }  // namespace groupdesk::bot

@@ -9,6 +9,7 @@
 #include "bot/reply_writer.h"
 #include "bot/work_queue.h"
 #include "common/log_text.h"
+#include "handlers/addressed.h"
 
 namespace groupdesk::bot {
 namespace {
@@ -61,27 +62,6 @@ void give(const std::string& channel, const std::string& request_id, const std::
                        }
                    });
 }
-
-// Counts the durable writes of one frame down; the last one sends the answer.
-class PendingAnswer {
-public:
-    PendingAnswer(std::size_t writes, std::function<void(std::optional<std::string>)> then)
-        : remaining_(writes), then_(std::move(then)) {}
-
-    void done(const Status& status) {
-        std::unique_lock lock(mutex_);
-        if (!status.ok() && !failure_) failure_ = status.error().message;
-        if (--remaining_ > 0) return;
-        lock.unlock();
-        then_(failure_);
-    }
-
-private:
-    std::mutex mutex_;
-    std::size_t remaining_;
-    std::optional<std::string> failure_;
-    std::function<void(std::optional<std::string>)> then_;
-};
 
 }  // namespace
 
@@ -140,14 +120,9 @@ void LongConnectionEndpoint::run(const std::string& req_id, const wecom::Inbound
         answer.outcome = CallbackOutcome::Duplicate;
     }
 
-    if (ctx.before_answer.empty()) {
-        return give(channel_.name, request_id, req_id, started, std::move(answer), metrics_,
-                    sender);
-    }
-    auto pending = std::make_shared<PendingAnswer>(
-        ctx.before_answer.size(),
-        [this, request_id, req_id, message, started, answer = std::move(answer),
-         &sender](std::optional<std::string> failure) mutable {
+    handlers::when_durable(
+        ctx.before_answer, [this, request_id, req_id, message, started, answer = std::move(answer),
+                            &sender](std::optional<std::string> failure) mutable {
             if (failure) {
                 spdlog::error("frame id={} channel={}: could not record durably: {}", request_id,
                               channel_.name, *failure);
@@ -155,16 +130,14 @@ void LongConnectionEndpoint::run(const std::string& req_id, const wecom::Inbound
             }
             give(channel_.name, request_id, req_id, started, std::move(answer), metrics_, sender);
         });
-    for (auto& write : ctx.before_answer) {
-        write([pending](const Status& status) { pending->done(status); });
-    }
 }
 
 void LongConnectionEndpoint::remember_chat(const wecom::InboundMessage& message,
                                            handlers::Context& ctx) {
     // Only a message opens a chat to pushes; an event (entering a chat, a click) is not one.
     if (message.is_event()) return;
-    const bool group = message.chat_type == wecom::ChatType::Group;
+    // The conversation as the tickets see it: the group chat, or the user of a single chat.
+    const bool group = handlers::in_group(message);
     std::string chat = group ? message.chat_id : message.sender;
     if (chat.empty()) return;
     {

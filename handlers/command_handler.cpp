@@ -4,8 +4,8 @@
 
 #include <utility>
 
+#include "handlers/addressed.h"
 #include "handlers/command_parser.h"
-#include "handlers/mention.h"
 #include "handlers/ticket_card.h"
 #include "handlers/ticket_commit.h"
 #include "handlers/ticket_replies.h"
@@ -14,21 +14,6 @@ namespace groupdesk::handlers {
 namespace {
 
 using tickets::TicketStatus;
-
-// The text a command may be written in: a text message, or the text parts of a mixed one.
-std::optional<std::string> message_text(const wecom::MessageBody& body) {
-    if (const auto* text = std::get_if<wecom::TextBody>(&body)) return text->content;
-    if (const auto* mixed = std::get_if<wecom::MixedBody>(&body)) {
-        std::string joined;
-        for (const auto& item : mixed->items) {
-            if (item.is_image || item.text.empty()) continue;
-            if (!joined.empty()) joined += '\n';
-            joined += item.text;
-        }
-        return joined;
-    }
-    return std::nullopt;
-}
 
 std::optional<std::string> quoted_text(const wecom::InboundMessage& msg) {
     if (!msg.quote) return std::nullopt;
@@ -74,20 +59,13 @@ Outcome reply(std::string text) { return Outcome::reply(wecom::TextReply{std::mo
 }  // namespace
 
 Outcome CommandHandler::handle(const wecom::InboundMessage& msg, Context& ctx) {
-    const auto text = message_text(msg.body);
-    if (!text) return Outcome::pass();
-    std::string_view command_text;
-    if (in_group(msg)) {
-        const auto stripped = strip_bot_mentions(*text, ctx.channel.bot_names);
-        if (!stripped) return Outcome::pass();  // not addressed to the assistant at the front
-        command_text = *stripped;
-    } else {
-        command_text = strip_leading_mention(*text);
-    }
+    // Nothing when it is no text, or not addressed to the assistant at the front.
+    const auto command_text = addressed_text(msg, ctx.channel);
+    if (!command_text) return Outcome::pass();
     const auto quoted = quoted_text(msg);
     ParsedCommand parsed =
-        parse_command(command_text, quoted ? std::optional<std::string_view>(*quoted)
-                                           : std::optional<std::string_view>());
+        parse_command(*command_text, quoted ? std::optional<std::string_view>(*quoted)
+                                            : std::optional<std::string_view>());
     if (std::holds_alternative<NotACommand>(parsed)) return Outcome::pass();
     if (const auto* error = std::get_if<CommandError>(&parsed)) return reply(error->reason);
     if (const auto* guess = std::get_if<DidYouMean>(&parsed)) {

@@ -4,6 +4,9 @@
 #pragma once
 
 #include <functional>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "common/result.h"
 
@@ -13,5 +16,11 @@ namespace groupdesk::handlers {
 using DurableDone = std::function<void(Status)>;
 // A write the platform must not be answered before; it calls `done` exactly once, on any thread.
 using DurableWrite = std::function<void(DurableDone done)>;
+
+// Starts every write in `writes` and calls `then` once, on the thread of the last report, when
+// all have reported: with the first failure's message, or nullopt when all are durable. With no
+// writes, `then` runs at once on the calling thread.
+void when_durable(std::vector<DurableWrite>& writes,
+                  std::function<void(std::optional<std::string> failure)> then);
 
 }  // namespace groupdesk::handlers

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "common/ascii.h"
+#include "handlers/addressed.h"
 #include "handlers/mention.h"
 #include "keywords/normalize.h"
 #include "tickets/words.h"
@@ -122,24 +123,17 @@ Outcome say(std::string text) { return Outcome::reply(wecom::TextReply{std::move
 }  // namespace
 
 Outcome KeywordCommandHandler::handle(const wecom::InboundMessage& msg, Context& ctx) {
-    const auto* body = std::get_if<wecom::TextBody>(&msg.body);
-    if (body == nullptr) return Outcome::pass();
-    const bool group = msg.chat_type == wecom::ChatType::Group && !msg.chat_id.empty();
-    std::string_view text = body->content;
-    if (group) {
-        const auto stripped = strip_bot_mentions(text, ctx.channel.bot_names);
-        if (!stripped) return Outcome::pass();
-        text = *stripped;
-    } else {
-        text = strip_leading_mention(text);
-    }
-    const auto command = parse(trim_separators(text));
+    // Typed commands only: a text message addressed to the assistant.
+    if (!std::holds_alternative<wecom::TextBody>(msg.body)) return Outcome::pass();
+    const auto text = addressed_text(msg, ctx.channel);
+    if (!text) return Outcome::pass();
+    const auto command = parse(trim_separators(*text));
     if (!command) return Outcome::pass();
     const bool en = command->english;
     if (roles_.role_of(ctx.channel.name, msg.sender) != tickets::ActorRole::Admin) {
         return say(en ? "Only admins may edit keyword replies." : "只有管理员可以管理关键词回复。");
     }
-    const std::string chat = group ? msg.chat_id : msg.sender;
+    const std::string& chat = in_group(msg) ? msg.chat_id : msg.sender;
     switch (command->verb) {
         case Verb::Add: {
             auto parts = split_add(command->rest);

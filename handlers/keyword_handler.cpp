@@ -1,8 +1,8 @@
 // Keyword replies in the pipeline: normalise → match → guard → reply and hit.
 #include "handlers/keyword_handler.h"
 
+#include "handlers/addressed.h"
 #include "handlers/help_handler.h"
-#include "handlers/mention.h"
 #include "keywords/normalize.h"
 
 namespace groupdesk::handlers {
@@ -12,19 +12,6 @@ using keywords::RuleKind;
 
 // Maps grow with the chats seen; past this they are swept of entries older than the interval.
 constexpr std::size_t kSweepAt = 100000;
-
-// The text rules look at: a text message, or the text parts of a mixed one.
-std::optional<std::string> text_of(const wecom::InboundMessage& msg) {
-    if (const auto* text = std::get_if<wecom::TextBody>(&msg.body)) return text->content;
-    if (const auto* mixed = std::get_if<wecom::MixedBody>(&msg.body)) {
-        std::string out;
-        for (const auto& item : mixed->items) {
-            if (!item.is_image) out += (out.empty() ? "" : " ") + item.text;
-        }
-        if (!out.empty()) return out;
-    }
-    return std::nullopt;
-}
 
 bool is_follow(const wecom::InboundMessage& msg) {
     const auto* event = std::get_if<wecom::EventBody>(&msg.body);
@@ -64,8 +51,7 @@ Outcome KeywordHandler::handle(const wecom::InboundMessage& msg, Context& ctx) {
     // The account's own messages (and nobody's) are never answered, so that two bots cannot
     // answer each other forever.
     if (msg.sender.empty() || msg.sender == msg.recipient) return Outcome::pass();
-    const bool group = msg.chat_type == wecom::ChatType::Group && !msg.chat_id.empty();
-    const std::string chat = group ? msg.chat_id : msg.sender;
+    const std::string& chat = in_group(msg) ? msg.chat_id : msg.sender;
     const auto index = rules_.index();
     const keywords::MatchContext where{ctx.channel.name, chat,
                                        rules_.zone().minute_of_day(ctx.now)};
@@ -74,17 +60,9 @@ Outcome KeywordHandler::handle(const wecom::InboundMessage& msg, Context& ctx) {
         const keywords::Rule* rule = index->special(RuleKind::Follow, where);
         return rule != nullptr ? answer(*rule, msg, chat, ctx) : Outcome::pass();
     }
-    const auto text = text_of(msg);
-    if (!text) return Outcome::pass();
-    std::string_view body = *text;
-    if (group) {
-        const auto stripped = strip_bot_mentions(body, ctx.channel.bot_names);
-        if (!stripped) return Outcome::pass();  // not addressed to the bot
-        body = *stripped;
-    } else {
-        body = strip_leading_mention(body);
-    }
-    const std::string normalized = keywords::normalize(body);
+    const auto body = addressed_text(msg, ctx.channel);
+    if (!body) return Outcome::pass();  // no text, or not addressed to the bot
+    const std::string normalized = keywords::normalize(*body);
     if (normalized.empty()) return Outcome::pass();
 
     if (const keywords::Rule* rule = index->match(normalized, where)) {
@@ -97,7 +75,7 @@ Outcome KeywordHandler::handle(const wecom::InboundMessage& msg, Context& ctx) {
         return answer(*rule, msg, chat, ctx);
     }
     const keywords::Rule* fallback = index->special(RuleKind::Default, where);
-    if (fallback == nullptr || is_help_request(body)) return Outcome::pass();
+    if (fallback == nullptr || is_help_request(*body)) return Outcome::pass();
     if (!first_in(defaulted_, ctx.channel.name + "/" + msg.sender, settings_.default_reply_interval,
                   ctx)) {
         return Outcome::pass();

@@ -27,11 +27,6 @@ Outcome answer_of(const std::string& record) {
 
 }  // namespace
 
-bool in_group(const wecom::InboundMessage& msg) {
-    return msg.kind == config::ChannelKind::AiBot && msg.chat_type == wecom::ChatType::Group &&
-           !msg.chat_id.empty();
-}
-
 tickets::Conversation conversation_of(const wecom::InboundMessage& msg,
                                       const config::Channel& channel) {
     if (in_group(msg)) return {channel.name, tickets::GroupKind::Chat, msg.chat_id};

@@ -5,14 +5,14 @@
 #include <optional>
 #include <string>
 
+#include "handlers/addressed.h"
 #include "handlers/command_parser.h"
 #include "handlers/handler.h"
 #include "tickets/ticket_service.h"
 
 namespace groupdesk::handlers {
 
-// An AI-bot group chat is the ticket's group; any other conversation is its user.
-bool in_group(const wecom::InboundMessage& msg);
+// An AI-bot group chat (in_group) is the ticket's group; any other conversation is its user.
 tickets::Conversation conversation_of(const wecom::InboundMessage& msg,
                                       const config::Channel& channel);
 

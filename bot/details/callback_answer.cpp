@@ -1,4 +1,4 @@
-// CallbackAnswer and PendingWrites: one answer per callback, its log line and its metrics.
+// CallbackAnswer: one answer per callback, its log line and its metrics.
 #include "bot/details/callback_answer.h"
 
 #include <spdlog/spdlog.h>
@@ -64,20 +64,6 @@ bool CallbackAnswer::give(HttpResponse response, CallbackOutcome outcome, std::s
 
 bool CallbackAnswer::reject(const Error& error) {
     return give(rejection(error), rejection_outcome(error), rejection_detail(error));
-}
-
-void PendingWrites::done(const Status& status) {
-    std::unique_lock lock(mutex_);
-    if (!status.ok() && !failure_) failure_ = status.error().message;
-    if (--remaining_ > 0) return;
-    lock.unlock();
-    if (failure_) {
-        spdlog::error("callback id={} channel={}: could not record durably: {}",
-                      answer_->log().request_id, answer_->log().channel, *failure_);
-        response_ = HttpResponse::text(503, "could not record the callback, retry\n");
-        outcome_ = CallbackOutcome::RetryLater;
-    }
-    answer_->give(std::move(response_), outcome_, detail_);
 }
 
 }  // namespace groupdesk::bot::details

@@ -67,28 +67,4 @@ private:
     std::optional<DeadlineTimer::Handle> deadline_;
 };
 
-// Waits for the durable writes of one callback, then answers: 503 if any failed.
-class PendingWrites {
-public:
-    PendingWrites(std::size_t writes, HttpResponse response, CallbackOutcome outcome,
-                  std::string detail, std::shared_ptr<CallbackAnswer> answer)
-        : remaining_(writes),
-          response_(std::move(response)),
-          outcome_(outcome),
-          detail_(std::move(detail)),
-          answer_(std::move(answer)) {}
-
-    // Called once per write, on any thread.
-    void done(const Status& status);
-
-private:
-    std::mutex mutex_;
-    std::size_t remaining_;
-    std::optional<std::string> failure_;
-    HttpResponse response_;
-    CallbackOutcome outcome_;
-    std::string detail_;
-    std::shared_ptr<CallbackAnswer> answer_;
-};
-
 }  // namespace groupdesk::bot::details
