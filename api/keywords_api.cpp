@@ -112,13 +112,10 @@ HttpResponse KeywordsApi::import_mp(const HttpRequest& request, const std::strin
         skipped.push_back(
             {mapped->names[i], problems.front().field + " " + problems.front().reason});
     }
-    if (rules.empty()) return json_response(200, details::import_mp_body(0, 0, skipped));
+    if (rules.empty()) return json_response(200, details::import_body({}, &skipped));
     auto imported = service_.import(std::move(rules), actor, clock_.now());
     if (!imported.ok()) return error_response(imported.error());
-    std::size_t updated = 0;
-    for (const auto& r : *imported) updated += r.version > 1 ? 1 : 0;
-    return json_response(200,
-                         details::import_mp_body(imported->size() - updated, updated, skipped));
+    return json_response(200, details::import_body(*imported, &skipped));
 }
 
 const std::vector<Route>& KeywordsApi::routes() {
@@ -149,14 +146,12 @@ HttpResponse KeywordsApi::handle(const HttpRequest& request, const config::ApiTo
     const bool has_body = request.method == "POST" || request.method == "PATCH";
     const std::size_t limit =
         route == RouteId::Import || route == RouteId::ImportMp ? kMaxImportBytes : kMaxApiBodyBytes;
-    if (has_body && request.body.size() > limit) {
-        return error_response(413, "payload_too_large", "the body is too large");
+    if (has_body) {
+        if (auto refusal = details::refuse_body(request, limit)) return *refusal;
     }
-    if (has_body && !details::is_json(request.header("Content-Type"))) {
-        return error_response(415, "unsupported_media_type", "the body must be application/json");
-    }
-    if (!request.query().empty() && route != RouteId::List) {
-        return error_response(400, "invalid_argument", "this route takes no query parameters");
+    if (!request.query().empty()) {
+        return error_response(400, "invalid_argument", "this route takes no query parameters",
+                              "query");
     }
     const std::string actor = "api:" + token.name;
     const auto now = clock_.now();
@@ -170,13 +165,8 @@ HttpResponse KeywordsApi::handle(const HttpRequest& request, const config::ApiTo
 
     switch (route) {
         case RouteId::List:
-        case RouteId::Export: {
-            if (route == RouteId::List && !request.query().empty()) {
-                return error_response(400, "invalid_argument",
-                                      "this route takes no query parameters", "query");
-            }
+        case RouteId::Export:
             return json_response(200, details::rules_body(index->rules()));
-        }
         case RouteId::Create: {
             auto parsed = details::parse_rule(request.body, Rule{});
             if (parsed.problems.empty()) parsed.problems = service_.check(parsed.rule);
@@ -201,14 +191,9 @@ HttpResponse KeywordsApi::handle(const HttpRequest& request, const config::ApiTo
             if (!parsed.problems.empty()) {
                 return json_response(400, details::problems_body(parsed.problems));
             }
-            const std::size_t count = parsed.rules.size();
             auto imported = service_.import(std::move(parsed.rules), actor, now);
             if (!imported.ok()) return error_response(imported.error());
-            std::size_t updated = 0;
-            for (const auto& r : *imported) updated += r.version > 1 ? 1 : 0;
-            return json_response(200, R"({"imported":)" + std::to_string(count) + R"(,"created":)" +
-                                          std::to_string(count - updated) + R"(,"updated":)" +
-                                          std::to_string(updated) + "}");
+            return json_response(200, details::import_body(*imported));
         }
         case RouteId::ImportMp:
             return import_mp(request, actor);

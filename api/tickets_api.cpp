@@ -139,21 +139,18 @@ HttpResponse TicketsApi::dispatch(const HttpRequest& request, const config::ApiT
     }
     const auto match = details::match_route(routes(), request);
     if (!match.route) return match.refusal;
-    const std::optional<RouteId> route = RouteId(*match.route);
+    const RouteId route = RouteId(*match.route);
     const std::int64_t number = match.number;
     const bool has_body =
-        *route == RouteId::Create || *route == RouteId::Edit || *route == RouteId::Comment;
-    if (has_body && request.body.size() > kMaxApiBodyBytes) {
-        return error_response(413, "payload_too_large", "the body is larger than 64 KiB");
-    }
-    if (has_body && !is_json(request.header("Content-Type"))) {
-        return error_response(415, "unsupported_media_type", "the body must be application/json");
+        route == RouteId::Create || route == RouteId::Edit || route == RouteId::Comment;
+    if (has_body) {
+        if (auto refusal = details::refuse_body(request, kMaxApiBodyBytes)) return *refusal;
     }
 
     const Actor actor{token.name, token.role == config::ApiToken::Role::Admin ? ActorRole::Admin
                                                                               : ActorRole::Agent};
     const auto now = clock_.now();
-    switch (*route) {
+    switch (route) {
         case RouteId::List: {
             auto query = parse_list_query(request.query());
             if (!query.ok()) return error_response(query.error());

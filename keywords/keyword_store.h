@@ -25,6 +25,10 @@ struct RuleChange {
     time_point at{};
 };
 
+// "create", "update", "delete": as the REST API shows a change and the store keeps it.
+std::string_view to_string(RuleChange::Op op) noexcept;
+std::optional<RuleChange::Op> parse_change_op(std::string_view word) noexcept;
+
 // The record of one change: the rule before and after it (absent before a create / after a
 // delete).
 struct RuleVersion {
@@ -59,7 +63,8 @@ public:
     [[nodiscard]] virtual Result<std::vector<Rule>> load() = 0;
     // Applies the changes in order in one transaction, each with its history row; returns the
     // rules as stored after each change (ids and versions set; for a delete, the deleted rule).
-    [[nodiscard]] virtual Result<std::vector<Rule>> apply(const std::vector<RuleChange>& changes) = 0;
+    [[nodiscard]] virtual Result<std::vector<Rule>> apply(
+        const std::vector<RuleChange>& changes) = 0;
     // The changes of one rule, oldest first; empty for an id never used.
     [[nodiscard]] virtual Result<std::vector<RuleVersion>> history(std::int64_t rule_id) = 0;
     // Records a hit; reports through `done` exactly once, on any thread, when durable.

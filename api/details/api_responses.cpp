@@ -65,6 +65,18 @@ bool is_json(std::string_view content_type) {
     return ascii_iequals(content_type, "application/json");
 }
 
+std::optional<HttpResponse> refuse_body(const HttpRequest& request, std::size_t max_bytes) {
+    if (request.body.size() > max_bytes) {
+        return error_response(
+            413, "payload_too_large",
+            "the body is larger than " + std::to_string(max_bytes / 1024) + " KiB");
+    }
+    if (!is_json(request.header("Content-Type"))) {
+        return error_response(415, "unsupported_media_type", "the body must be application/json");
+    }
+    return std::nullopt;
+}
+
 // The cursor is opaque to clients: base64url of "after:<number>", so that its form may change.
 constexpr std::string_view kAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

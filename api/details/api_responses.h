@@ -29,6 +29,9 @@ std::optional<std::string> unknown_parameter(const QueryParams& params,
                                              std::span<const std::string_view> known);
 // "application/json", any parameters ("; charset=utf-8") and case aside.
 bool is_json(std::string_view content_type);
+// The refusal of a request body: 413 over `max_bytes` (said in KiB), 415 when not JSON; nullopt
+// when it may be read.
+std::optional<HttpResponse> refuse_body(const HttpRequest& request, std::size_t max_bytes);
 // Cursors are opaque to clients: base64url of "after:<n>", so that their form may change.
 std::string encode_cursor(std::int64_t after);
 std::optional<std::int64_t> decode_cursor(std::string_view cursor);

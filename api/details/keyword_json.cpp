@@ -1,6 +1,7 @@
 // Rules ⇄ JSON.
 #include "api/details/keyword_json.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "api/details/json_views.h"
@@ -97,22 +98,30 @@ void read_rule(const Json& obj, Rule& rule, bool& has_version, std::vector<Probl
     if (!obj.is_object()) return fail("", "must be a JSON object");
     for (const auto& [key, v] : obj.items()) {
         if (key == "kind") {
-            const auto kind = v.is_string() ? keywords::parse_rule_kind(v.get<std::string>())
-                                            : std::nullopt;
-            if (!kind) fail(key, "must be keyword, follow or default");
-            else rule.kind = *kind;
+            const auto kind =
+                v.is_string() ? keywords::parse_rule_kind(v.get<std::string>()) : std::nullopt;
+            if (!kind)
+                fail(key, "must be keyword, follow or default");
+            else
+                rule.kind = *kind;
         } else if (key == "keywords") {
             auto list = strings(v);
-            if (!list) fail(key, "must be an array of strings");
-            else rule.keywords = std::move(*list);
+            if (!list)
+                fail(key, "must be an array of strings");
+            else
+                rule.keywords = std::move(*list);
         } else if (key == "match_type") {
-            const auto type = v.is_string() ? keywords::parse_match_type(v.get<std::string>())
-                                            : std::nullopt;
-            if (!type) fail(key, "must be exact, prefix, contains or regex");
-            else rule.match_type = *type;
+            const auto type =
+                v.is_string() ? keywords::parse_match_type(v.get<std::string>()) : std::nullopt;
+            if (!type)
+                fail(key, "must be exact, prefix, contains or regex");
+            else
+                rule.match_type = *type;
         } else if (key == "reply") {
-            if (!v.is_string()) fail(key, "must be a string");
-            else rule.reply = v.get<std::string>();
+            if (!v.is_string())
+                fail(key, "must be a string");
+            else
+                rule.reply = v.get<std::string>();
         } else if (key == "news") {
             if (v.is_null()) {
                 rule.news.reset();
@@ -126,9 +135,12 @@ void read_rule(const Json& obj, Rule& rule, bool& has_version, std::vector<Probl
                                           : field == "pic_url"     ? &news.pic_url
                                           : field == "url"         ? &news.url
                                                                    : nullptr;
-                    if (target == nullptr) fail(key + "." + field, "is not a field of news");
-                    else if (!value.is_string()) fail(key + "." + field, "must be a string");
-                    else *target = value.get<std::string>();
+                    if (target == nullptr)
+                        fail(key + "." + field, "is not a field of news");
+                    else if (!value.is_string())
+                        fail(key + "." + field, "must be a string");
+                    else
+                        *target = value.get<std::string>();
                 }
                 rule.news = std::move(news);
             }
@@ -155,16 +167,17 @@ void read_rule(const Json& obj, Rule& rule, bool& has_version, std::vector<Probl
                 }
             }
         } else if (key == "enabled") {
-            if (!v.is_boolean()) fail(key, "must be true or false");
-            else rule.enabled = v.get<bool>();
+            if (!v.is_boolean())
+                fail(key, "must be true or false");
+            else
+                rule.enabled = v.get<bool>();
         } else if (key == "active_hours") {
             if (v.is_null()) {
                 rule.active_hours.reset();
                 continue;
             }
             const bool shaped = v.is_object() && v.size() == 2 && v.contains("start") &&
-                                v.contains("end") && v["start"].is_string() &&
-                                v["end"].is_string();
+                                v.contains("end") && v["start"].is_string() && v["end"].is_string();
             const auto start = shaped ? minute_of(v["start"].get<std::string>()) : std::nullopt;
             const auto end = shaped ? minute_of(v["end"].get<std::string>()) : std::nullopt;
             if (!start || !end || *start == 1440) {
@@ -173,8 +186,10 @@ void read_rule(const Json& obj, Rule& rule, bool& has_version, std::vector<Probl
                 rule.active_hours = keywords::ActiveHours{*start, *end};
             }
         } else if (key == "origin") {
-            if (!v.is_string()) fail(key, "must be a string");
-            else rule.origin = v.get<std::string>();
+            if (!v.is_string())
+                fail(key, "must be a string");
+            else
+                rule.origin = v.get<std::string>();
         } else if (key == "version") {
             if (const auto version = integer_in(v, 1, 1000000000)) {
                 rule.version = int(*version);
@@ -212,11 +227,8 @@ std::string rules_body(const std::vector<Rule>& rules) {
 std::string history_body(const std::vector<keywords::RuleVersion>& versions) {
     Json list = Json::array();
     for (const auto& v : versions) {
-        const char* op = v.op == keywords::RuleChange::Op::Create   ? "create"
-                         : v.op == keywords::RuleChange::Op::Update ? "update"
-                                                                    : "delete";
         list.push_back({{"version", v.version},
-                        {"op", op},
+                        {"op", keywords::to_string(v.op)},
                         {"actor", v.actor},
                         {"at", rfc3339(v.at)},
                         {"before", v.before ? rule_json(*v.before) : Json(nullptr)},
@@ -228,13 +240,13 @@ std::string history_body(const std::vector<keywords::RuleVersion>& versions) {
 std::string test_body(const keywords::TestResult& result) {
     Json candidates = Json::array();
     for (const auto& c : result.candidates) {
-        candidates.push_back({{"id", c.rule->id},
-                              {"match_type", keywords::to_string(c.rule->match_type)},
-                              {"priority", c.rule->priority},
-                              {"answers", c.why == keywords::NotChosen::None},
-                              {"why_not", c.why == keywords::NotChosen::None
-                                              ? Json(nullptr)
-                                              : Json(keywords::to_string(c.why))}});
+        candidates.push_back(
+            {{"id", c.rule->id},
+             {"match_type", keywords::to_string(c.rule->match_type)},
+             {"priority", c.rule->priority},
+             {"answers", c.why == keywords::NotChosen::None},
+             {"why_not", c.why == keywords::NotChosen::None ? Json(nullptr)
+                                                            : Json(keywords::to_string(c.why))}});
     }
     Json j = {{"normalized", result.normalized},
               {"answer", result.answer ? rule_json(*result.answer) : Json(nullptr)},
@@ -253,18 +265,17 @@ std::string problems_body(const std::vector<IndexedProblem>& problems) {
     Json list = Json::array();
     for (const auto& p : problems) {
         Json item = {{"field", p.problem.field}, {"reason", p.problem.reason}};
-        if (p.index) item = Json{{"index", *p.index}, {"field", p.problem.field},
-                                 {"reason", p.problem.reason}};
+        if (p.index)
+            item =
+                Json{{"index", *p.index}, {"field", p.problem.field}, {"reason", p.problem.reason}};
         list.push_back(std::move(item));
     }
-    const std::string first = problems.empty()
-                                  ? "invalid"
-                                  : problems.front().problem.field + " " +
-                                        problems.front().problem.reason;
-    return dump(Json{{"error",
-                      {{"code", "invalid_argument"},
-                       {"message", first},
-                       {"problems", std::move(list)}}}});
+    const std::string first =
+        problems.empty() ? "invalid"
+                         : problems.front().problem.field + " " + problems.front().problem.reason;
+    return dump(
+        Json{{"error",
+              {{"code", "invalid_argument"}, {"message", first}, {"problems", std::move(list)}}}});
 }
 
 ParsedRule parse_rule(std::string_view body, Rule base) {
@@ -353,16 +364,21 @@ Result<ImportMpRequest> parse_import_mp(std::string_view body) {
     return request;
 }
 
-std::string import_mp_body(std::size_t created, std::size_t updated,
-                           const std::vector<keywords::NotCarried>& skipped) {
-    Json list = Json::array();
-    for (const auto& s : skipped) {
-        list.push_back({{"rule_name", s.rule_name}, {"reason", s.reason}});
+std::string import_body(const std::vector<Rule>& imported,
+                        const std::vector<keywords::NotCarried>* skipped) {
+    const auto created = std::size_t(std::count_if(imported.begin(), imported.end(),
+                                                   [](const Rule& r) { return r.version == 1; }));
+    Json body = {{"imported", imported.size()},
+                 {"created", created},
+                 {"updated", imported.size() - created}};
+    if (skipped != nullptr) {
+        Json list = Json::array();
+        for (const auto& s : *skipped) {
+            list.push_back({{"rule_name", s.rule_name}, {"reason", s.reason}});
+        }
+        body["skipped"] = std::move(list);
     }
-    return dump(Json{{"imported", created + updated},
-                     {"created", created},
-                     {"updated", updated},
-                     {"skipped", std::move(list)}});
+    return dump(body);
 }
 
 }  // namespace groupdesk::api::details

@@ -60,8 +60,10 @@ struct ImportMpRequest {
     std::optional<std::string> answer;
 };
 Result<ImportMpRequest> parse_import_mp(std::string_view body);
-// {"imported", "created", "updated", "skipped": [{"rule_name", "reason"}]}
-std::string import_mp_body(std::size_t created, std::size_t updated,
-                           const std::vector<keywords::NotCarried>& skipped);
+// What an import did, from the rules as stored: {"imported", "created", "updated"} (a rule at
+// version 1 was created by it, a later version updated), and with `skipped` also "skipped":
+// [{"rule_name", "reason"}].
+std::string import_body(const std::vector<keywords::Rule>& imported,
+                        const std::vector<keywords::NotCarried>* skipped = nullptr);
 
 }  // namespace groupdesk::api::details

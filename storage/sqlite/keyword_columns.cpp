@@ -49,63 +49,22 @@ keywords::Scope scope_of(const json& j) {
 
 }  // namespace
 
-std::string match_word(keywords::MatchType type) {
-    switch (type) {
-        case keywords::MatchType::Exact:
-            return "exact";
-        case keywords::MatchType::Prefix:
-            return "prefix";
-        case keywords::MatchType::Contains:
-            return "contains";
-        case keywords::MatchType::Regex:
-            return "regex";
-    }
-    throw std::invalid_argument("match type out of range");
-}
-
-std::string kind_word(keywords::RuleKind kind) {
-    switch (kind) {
-        case keywords::RuleKind::Keyword:
-            return "keyword";
-        case keywords::RuleKind::Follow:
-            return "follow";
-        case keywords::RuleKind::Default:
-            return "default";
-    }
-    throw std::invalid_argument("rule kind out of range");
-}
-
-std::string op_word(RuleChange::Op op) {
-    switch (op) {
-        case RuleChange::Op::Create:
-            return "create";
-        case RuleChange::Op::Update:
-            return "update";
-        case RuleChange::Op::Delete:
-            return "delete";
-    }
-    throw std::invalid_argument("rule change op out of range");
-}
+std::string match_word(keywords::MatchType type) { return std::string(to_string(type)); }
+std::string kind_word(keywords::RuleKind kind) { return std::string(to_string(kind)); }
+std::string op_word(RuleChange::Op op) { return std::string(to_string(op)); }
 
 keywords::MatchType read_match(const std::string& word) {
-    if (word == "exact") return keywords::MatchType::Exact;
-    if (word == "prefix") return keywords::MatchType::Prefix;
-    if (word == "contains") return keywords::MatchType::Contains;
-    if (word == "regex") return keywords::MatchType::Regex;
+    if (auto type = keywords::parse_match_type(word)) return *type;
     unreadable("match type", word);
 }
 
 keywords::RuleKind read_kind(const std::string& word) {
-    if (word == "keyword") return keywords::RuleKind::Keyword;
-    if (word == "follow") return keywords::RuleKind::Follow;
-    if (word == "default") return keywords::RuleKind::Default;
+    if (auto kind = keywords::parse_rule_kind(word)) return *kind;
     unreadable("rule kind", word);
 }
 
 RuleChange::Op read_op(const std::string& word) {
-    if (word == "create") return RuleChange::Op::Create;
-    if (word == "update") return RuleChange::Op::Update;
-    if (word == "delete") return RuleChange::Op::Delete;
+    if (auto op = keywords::parse_change_op(word)) return *op;
     unreadable("rule change op", word);
 }
 

@@ -8,8 +8,8 @@
 
 namespace groupdesk::storage::sqlite::keyword_columns {
 
-// The words the migration's CHECK constraints admit. Kept here rather than borrowed from
-// keywords/, so the stored words stay what the schema says whatever the model prints.
+// The model's words (keywords/rule.h, keyword_store.h), which the migration's CHECK constraints
+// admit.
 std::string match_word(keywords::MatchType type);
 std::string kind_word(keywords::RuleKind kind);
 std::string op_word(keywords::RuleChange::Op op);
