@@ -174,21 +174,8 @@ struct AiBotConnection::Impl final : details::WsLinkEvents,
         Pending p = std::move(it->second);
         pending.erase(it);
         p.timeout->cancel();
-        record_latency(Steady::now() - p.sent);
+        stats.ack_latency.observe(std::chrono::duration<double>(Steady::now() - p.sent).count());
         p.done(Ack{frame.errcode.value_or(0), frame.errmsg});
-    }
-
-    void record_latency(Steady::duration took) {
-        const double seconds = std::chrono::duration<double>(took).count();
-        std::size_t slot = 0;
-        while (slot < LinkStats::kAckBuckets.size() && seconds > LinkStats::kAckBuckets[slot]) {
-            ++slot;
-        }
-        stats.ack_buckets[slot].fetch_add(1, std::memory_order_relaxed);
-        stats.ack_count.fetch_add(1, std::memory_order_relaxed);
-        stats.ack_micros.fetch_add(
-            std::uint64_t(std::chrono::duration_cast<std::chrono::microseconds>(took).count()),
-            std::memory_order_relaxed);
     }
 
     void send_request(std::string cmd, std::string req_id, std::string frame, AckDone done) {

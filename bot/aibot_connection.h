@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/latency_histogram.h"
 #include "common/result.h"
 #include "wecom/aibot_frames.h"
 
@@ -61,9 +62,7 @@ struct LinkStats {
     std::array<std::atomic<std::uint64_t>, kCmds.size()> frames_out{};
     std::atomic<std::uint64_t> bad_frames{0};    // not decodable
     std::atomic<std::uint64_t> ack_timeouts{0};  // requests no ack answered in time
-    std::array<std::atomic<std::uint64_t>, kAckBuckets.size() + 1> ack_buckets{};  // last: +Inf
-    std::atomic<std::uint64_t> ack_count{0};
-    std::atomic<std::uint64_t> ack_micros{0};  // sum
+    LatencyHistogram<kAckBuckets.size()> ack_latency{kAckBuckets};
 };
 
 struct AiBotConnectionOptions {

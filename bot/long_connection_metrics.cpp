@@ -1,20 +1,12 @@
 // Rendering the long connections' counters.
 #include "bot/long_connection_metrics.h"
 
-#include <cstdio>
-
 namespace groupdesk::bot {
 namespace {
 
 constexpr LinkState kStates[] = {LinkState::Idle,    LinkState::Connecting, LinkState::Subscribing,
                                  LinkState::Up,      LinkState::Waiting,    LinkState::TakenOver,
                                  LinkState::Refused, LinkState::Stopped};
-
-std::string number(double v) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.6g", v);
-    return buffer;
-}
 
 std::string load(const std::atomic<std::uint64_t>& counter) {
     return std::to_string(counter.load(std::memory_order_relaxed));
@@ -80,19 +72,8 @@ std::string render_long_connection_metrics(const std::vector<const AiBotConnecti
     header(out, "groupdesk_aibot_ack_seconds", "histogram",
            "Time from a request frame to its ack.");
     for (const auto* c : connections) {
-        const LinkStats& s = c->stats();
-        std::uint64_t cumulative = 0;
-        for (std::size_t i = 0; i < LinkStats::kAckBuckets.size(); ++i) {
-            cumulative += s.ack_buckets[i].load(std::memory_order_relaxed);
-            out += "groupdesk_aibot_ack_seconds_bucket{channel=\"" + c->channel() + "\",le=\"" +
-                   number(LinkStats::kAckBuckets[i]) + "\"} " + std::to_string(cumulative) + "\n";
-        }
-        out += "groupdesk_aibot_ack_seconds_bucket{channel=\"" + c->channel() + "\",le=\"+Inf\"} " +
-               load(s.ack_count) + "\n";
-        out += "groupdesk_aibot_ack_seconds_sum{channel=\"" + c->channel() + "\"} " +
-               number(double(s.ack_micros.load(std::memory_order_relaxed)) / 1e6) + "\n";
-        out += "groupdesk_aibot_ack_seconds_count{channel=\"" + c->channel() + "\"} " +
-               load(s.ack_count) + "\n";
+        c->stats().ack_latency.render(out, "groupdesk_aibot_ack_seconds",
+                                      "channel=\"" + c->channel() + "\"");
     }
     return out;
 }

@@ -1,9 +1,10 @@
 // Prometheus text rendering of the callback metrics.
 #include "bot/metrics.h"
 
-#include <cstdio>
 #include <initializer_list>
 #include <utility>
+
+#include "common/latency_histogram.h"
 
 namespace groupdesk::bot {
 
@@ -35,9 +36,7 @@ struct Metrics::ChannelMetrics {
     std::string name;
     std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(CallbackOutcome::kCount)>
         outcomes{};
-    std::array<std::atomic<std::uint64_t>, kBuckets.size()> buckets{};  // not cumulative
-    std::atomic<std::uint64_t> count{0};
-    std::atomic<std::uint64_t> sum_nanos{0};
+    LatencyHistogram<kBuckets.size()> latency{kBuckets};
     std::atomic<std::uint64_t> dedup_hits{0};
 };
 
@@ -62,14 +61,7 @@ void Metrics::record_callback(std::string_view channel, CallbackOutcome outcome,
     ChannelMetrics* m = find(channel);
     if (m == nullptr || outcome == CallbackOutcome::kCount) return;
     m->outcomes[static_cast<std::size_t>(outcome)].fetch_add(1, std::memory_order_relaxed);
-    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-        if (seconds <= kBuckets[i]) {
-            m->buckets[i].fetch_add(1, std::memory_order_relaxed);
-            break;
-        }
-    }
-    m->count.fetch_add(1, std::memory_order_relaxed);
-    m->sum_nanos.fetch_add(static_cast<std::uint64_t>(seconds * 1e9), std::memory_order_relaxed);
+    m->latency.observe(seconds);
 }
 
 void Metrics::record_dedup_hit(std::string_view channel) {
@@ -77,12 +69,6 @@ void Metrics::record_dedup_hit(std::string_view channel) {
 }
 
 namespace {
-
-std::string format_double(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
-}
 
 std::string value(const std::atomic<std::uint64_t>& v) {
     return std::to_string(v.load(std::memory_order_relaxed));
@@ -134,19 +120,7 @@ std::string Metrics::render() const {
     out += "# HELP groupdesk_callback_seconds Time from a complete request to its answer.\n";
     out += "# TYPE groupdesk_callback_seconds histogram\n";
     for (const auto& m : channels_) {
-        const std::string labels = "channel=\"" + m->name + "\"";
-        std::uint64_t cumulative = 0;
-        for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-            cumulative += m->buckets[i].load(std::memory_order_relaxed);
-            out += "groupdesk_callback_seconds_bucket{" + labels + ",le=\"" +
-                   format_double(kBuckets[i]) + "\"} " + std::to_string(cumulative) + "\n";
-        }
-        const auto count = m->count.load(std::memory_order_relaxed);
-        out += "groupdesk_callback_seconds_bucket{" + labels + ",le=\"+Inf\"} " +
-               std::to_string(count) + "\n";
-        out += "groupdesk_callback_seconds_sum{" + labels + "} " +
-               format_double(double(m->sum_nanos.load(std::memory_order_relaxed)) / 1e9) + "\n";
-        out += "groupdesk_callback_seconds_count{" + labels + "} " + std::to_string(count) + "\n";
+        m->latency.render(out, "groupdesk_callback_seconds", "channel=\"" + m->name + "\"");
     }
     out += "# HELP groupdesk_dedup_hits_total Platform retries answered from the dedup record.\n";
     out += "# TYPE groupdesk_dedup_hits_total counter\n";

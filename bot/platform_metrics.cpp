@@ -29,14 +29,7 @@ Status MeasuredApiClient::measured(std::size_t api, const std::function<Status()
     const std::size_t outcome =
         status.ok() ? 0 : (status.error().code == ErrorCode::Unavailable ? 1 : 2);
     m.outcomes[outcome].fetch_add(1, std::memory_order_relaxed);
-    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-        if (seconds <= kBuckets[i]) {
-            m.buckets[i].fetch_add(1, std::memory_order_relaxed);
-            break;
-        }
-    }
-    m.count.fetch_add(1, std::memory_order_relaxed);
-    m.sum_micros.fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
+    m.latency.observe(seconds);
     return status;
 }
 
@@ -85,20 +78,8 @@ std::string MeasuredApiClient::render() const {
     out += "# HELP groupdesk_platform_request_seconds Duration of platform API calls.\n";
     out += "# TYPE groupdesk_platform_request_seconds histogram\n";
     for (std::size_t a = 0; a < kApis; ++a) {
-        const std::string labels = "api=\"" + std::string(kApiNames[a]) + "\"";
-        std::uint64_t cumulative = 0;
-        for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-            cumulative += apis_[a].buckets[i].load(std::memory_order_relaxed);
-            out += "groupdesk_platform_request_seconds_bucket{" + labels + ",le=\"" +
-                   number(kBuckets[i]) + "\"} " + std::to_string(cumulative) + "\n";
-        }
-        const auto count = apis_[a].count.load(std::memory_order_relaxed);
-        out += "groupdesk_platform_request_seconds_bucket{" + labels + ",le=\"+Inf\"} " +
-               std::to_string(count) + "\n";
-        out += "groupdesk_platform_request_seconds_sum{" + labels + "} " +
-               number(double(apis_[a].sum_micros.load(std::memory_order_relaxed)) / 1e6) + "\n";
-        out += "groupdesk_platform_request_seconds_count{" + labels + "} " + std::to_string(count) +
-               "\n";
+        apis_[a].latency.render(out, "groupdesk_platform_request_seconds",
+                                "api=\"" + std::string(kApiNames[a]) + "\"");
     }
     return out;
 }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/clock.h"
+#include "common/latency_histogram.h"
 #include "tickets/outbox_store.h"
 #include "tickets/outbox_worker.h"
 #include "wecom/api_client.h"
@@ -38,9 +39,7 @@ private:
                                                         0.5,  1.0,   2.5,  5.0, 10.0};
     struct Api {
         std::array<std::atomic<std::uint64_t>, kOutcomes> outcomes{};
-        std::array<std::atomic<std::uint64_t>, kBuckets.size()> buckets{};  // not cumulative
-        std::atomic<std::uint64_t> count{0};
-        std::atomic<std::uint64_t> sum_micros{0};
+        LatencyHistogram<kBuckets.size()> latency{kBuckets};
     };
 
     Status measured(std::size_t api, const std::function<Status()>& call);

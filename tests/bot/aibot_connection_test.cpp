@@ -136,7 +136,7 @@ TEST_F(AiBotConnectionTest, APushIsAckedWithThePlatformsErrcode) {
     ASSERT_TRUE(results[0].ok()) << results[0].error().message;
     EXPECT_EQ(results[0]->errcode, 45009);
     EXPECT_EQ(results[0]->errmsg, "api freq out of limit");
-    EXPECT_EQ(c->stats().ack_count.load(), 2u);  // the subscription's and the push's
+    EXPECT_EQ(c->stats().ack_latency.count(), 2u);  // the subscription's and the push's
 }
 
 TEST_F(AiBotConnectionTest, ARequestBeforeStartFailsAtOnceAndOnlyOnce) {
