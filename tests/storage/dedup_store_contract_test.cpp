@@ -18,6 +18,7 @@
 
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/sqlite_dedup_store.h"
+#include "tests/storage/store_backends.h"
 #include "tests/storage/store_test_support.h"
 #include "tests/support/memory_dedup_store.h"
 
@@ -28,30 +29,10 @@ using namespace store_test;
 
 // --- The contract, for every backend ------------------------------------------------------
 
-struct Backend {
-    std::unique_ptr<TempDir> dir;
-    std::unique_ptr<Database> db;
-    std::unique_ptr<DedupStore> store;  // declared last: closes before the database
-};
-
-Backend memory_backend() {
-    return Backend{nullptr, nullptr, std::make_unique<test::MemoryDedupStore>()};
-}
-
-Backend sqlite_backend() {
-    Backend backend;
-    backend.dir = std::make_unique<TempDir>();
-    backend.db = open_db(backend.dir->file("dedup.db"));
-    if (backend.db) backend.store = open_store(*backend.db);
-    return backend;
-}
-
-struct BackendParam {
-    std::string name;
-    Backend (*make)();
-};
-
-void PrintTo(const BackendParam& param, std::ostream* os) { *os << param.name; }
+using Backend = store_test::Backend<DedupStore>;
+using BackendParam = store_test::BackendParam<DedupStore>;
+constexpr auto memory_backend = &store_test::memory_backend<DedupStore, test::MemoryDedupStore>;
+constexpr auto sqlite_backend = &store_test::sqlite_backend<DedupStore, SqliteDedupStore>;
 
 class DedupStoreContract : public ::testing::TestWithParam<BackendParam> {
 protected:
@@ -169,8 +150,8 @@ TEST_P(DedupStoreContract, ConcurrentRecordsAndFindsFromSeveralThreads) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DedupStoreContract,
-                         ::testing::Values(BackendParam{"memory", &memory_backend},
-                                           BackendParam{"sqlite", &sqlite_backend}),
+                         ::testing::Values(BackendParam{"memory", memory_backend},
+                                           BackendParam{"sqlite", sqlite_backend}),
                          [](const ::testing::TestParamInfo<BackendParam>& info) {
                              return info.param.name;
                          });

@@ -24,6 +24,7 @@
 
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/sqlite_known_chat_store.h"
+#include "tests/storage/store_backends.h"
 #include "tests/storage/store_test_support.h"
 #include "tests/support/memory_known_chat_store.h"
 
@@ -34,33 +35,11 @@ using store_test::at;
 using tickets::GroupKind;
 using tickets::KnownChatStore;
 
-struct Backend {
-    std::unique_ptr<store_test::TempDir> dir;
-    std::unique_ptr<Database> db;
-    std::unique_ptr<KnownChatStore> store;  // declared last: closes before the database
-};
-
-Backend memory_backend() {
-    return Backend{nullptr, nullptr, std::make_unique<test::MemoryKnownChatStore>()};
-}
-
-Backend sqlite_backend() {
-    Backend backend;
-    backend.dir = std::make_unique<store_test::TempDir>();
-    backend.db = store_test::open_db(backend.dir->file("chats.db"));
-    if (!backend.db) return backend;
-    auto store = SqliteKnownChatStore::open(*backend.db);
-    EXPECT_TRUE(store.ok());
-    if (store.ok()) backend.store = std::move(*store);
-    return backend;
-}
-
-struct BackendParam {
-    std::string name;
-    Backend (*make)();
-};
-
-void PrintTo(const BackendParam& param, std::ostream* os) { *os << param.name; }
+using Backend = store_test::Backend<KnownChatStore>;
+using BackendParam = store_test::BackendParam<KnownChatStore>;
+constexpr auto memory_backend =
+    &store_test::memory_backend<KnownChatStore, test::MemoryKnownChatStore>;
+constexpr auto sqlite_backend = &store_test::sqlite_backend<KnownChatStore, SqliteKnownChatStore>;
 
 Status remember_and_wait(KnownChatStore& store, std::string chat, GroupKind kind,
                          tickets::time_point when, std::string channel = "bot") {
@@ -189,8 +168,8 @@ TEST_P(KnownChatStoreContract, ConcurrentRemembersEachReportOnce) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, KnownChatStoreContract,
-                         ::testing::Values(BackendParam{"memory", &memory_backend},
-                                           BackendParam{"sqlite", &sqlite_backend}),
+                         ::testing::Values(BackendParam{"memory", memory_backend},
+                                           BackendParam{"sqlite", sqlite_backend}),
                          [](const auto& info) { return info.param.name; });
 
 TEST(MemoryKnownChatStore, AFailingStoreReportsUnavailable) {

@@ -18,6 +18,7 @@
 
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/sqlite_response_url_store.h"
+#include "tests/storage/store_backends.h"
 #include "tests/storage/store_test_support.h"
 #include "tests/support/memory_response_url_store.h"
 
@@ -27,33 +28,12 @@ namespace {
 using store_test::at;
 using tickets::ResponseUrlStore;
 
-struct Backend {
-    std::unique_ptr<store_test::TempDir> dir;
-    std::unique_ptr<Database> db;
-    std::unique_ptr<ResponseUrlStore> store;  // declared last: closes before the database
-};
-
-Backend memory_backend() {
-    return Backend{nullptr, nullptr, std::make_unique<test::MemoryResponseUrlStore>()};
-}
-
-Backend sqlite_backend() {
-    Backend backend;
-    backend.dir = std::make_unique<store_test::TempDir>();
-    backend.db = store_test::open_db(backend.dir->file("urls.db"));
-    if (!backend.db) return backend;
-    auto store = SqliteResponseUrlStore::open(*backend.db);
-    EXPECT_TRUE(store.ok());
-    if (store.ok()) backend.store = std::move(*store);
-    return backend;
-}
-
-struct BackendParam {
-    std::string name;
-    Backend (*make)();
-};
-
-void PrintTo(const BackendParam& param, std::ostream* os) { *os << param.name; }
+using Backend = store_test::Backend<ResponseUrlStore>;
+using BackendParam = store_test::BackendParam<ResponseUrlStore>;
+constexpr auto memory_backend =
+    &store_test::memory_backend<ResponseUrlStore, test::MemoryResponseUrlStore>;
+constexpr auto sqlite_backend =
+    &store_test::sqlite_backend<ResponseUrlStore, SqliteResponseUrlStore>;
 
 Status record_and_wait(ResponseUrlStore& store, std::string conversation, std::string url,
                        tickets::time_point when, std::string channel = "bot") {
@@ -165,8 +145,8 @@ TEST_P(ResponseUrlStoreContract, ExpireForgetsTheOldOnes) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ResponseUrlStoreContract,
-                         ::testing::Values(BackendParam{"memory", &memory_backend},
-                                           BackendParam{"sqlite", &sqlite_backend}),
+                         ::testing::Values(BackendParam{"memory", memory_backend},
+                                           BackendParam{"sqlite", sqlite_backend}),
                          [](const auto& info) { return info.param.name; });
 
 TEST(SqliteResponseUrlStore, SurvivesAReopen) {

@@ -20,6 +20,7 @@
 
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/sqlite_ticket_store.h"
+#include "tests/storage/store_backends.h"
 #include "tests/storage/ticket_test_support.h"
 #include "tests/support/memory_ticket_store.h"
 
@@ -32,33 +33,10 @@ namespace {
 
 using namespace ticket_test;
 
-struct Backend {
-    std::unique_ptr<store_test::TempDir> dir;
-    std::unique_ptr<Database> db;
-    std::unique_ptr<TicketStore> store;  // declared last: closes before the database
-};
-
-Backend memory_backend() {
-    return Backend{nullptr, nullptr, std::make_unique<test::MemoryTicketStore>()};
-}
-
-Backend sqlite_backend() {
-    Backend backend;
-    backend.dir = std::make_unique<store_test::TempDir>();
-    backend.db = store_test::open_db(backend.dir->file("tickets.db"));
-    if (!backend.db) return backend;
-    auto store = SqliteTicketStore::open(*backend.db);
-    EXPECT_TRUE(store.ok()) << (store.ok() ? "" : store.error().message);
-    if (store.ok()) backend.store = std::move(*store);
-    return backend;
-}
-
-struct BackendParam {
-    std::string name;
-    Backend (*make)();
-};
-
-void PrintTo(const BackendParam& param, std::ostream* os) { *os << param.name; }
+using Backend = store_test::Backend<TicketStore>;
+using BackendParam = store_test::BackendParam<TicketStore>;
+constexpr auto memory_backend = &store_test::memory_backend<TicketStore, test::MemoryTicketStore>;
+constexpr auto sqlite_backend = &store_test::sqlite_backend<TicketStore, SqliteTicketStore>;
 
 class TicketStoreContract : public ::testing::TestWithParam<BackendParam> {
 protected:
@@ -390,8 +368,8 @@ TEST_P(TicketTextContract, FollowsAnEditedTitle) {
     EXPECT_EQ(search("其他"), std::vector<std::int64_t>{});
 }
 
-const auto kBackends = ::testing::Values(BackendParam{"memory", &memory_backend},
-                                         BackendParam{"sqlite", &sqlite_backend});
+const auto kBackends = ::testing::Values(BackendParam{"memory", memory_backend},
+                                         BackendParam{"sqlite", sqlite_backend});
 std::string name_of(const ::testing::TestParamInfo<BackendParam>& info) { return info.param.name; }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TicketStoreContract, kBackends, name_of);
