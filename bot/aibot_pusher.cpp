@@ -4,7 +4,6 @@
 #include <future>
 #include <memory>
 
-#include "common/log_text.h"
 #include "wecom/aibot_frames.h"
 #include "wecom/errcodes.h"
 
@@ -66,14 +65,7 @@ Status AiBotPusher::push(const config::Channel& channel, std::string_view chat_i
     Result<Ack> ack = acked.get();
     if (!ack.ok()) return unavailable(ack.error().message);
     if (ack->errcode == 0) return ok_status();
-    const int errcode = static_cast<int>(ack->errcode);
-    Error error =
-        make_error(wecom::errcode_class(errcode),
-                   "errcode " + std::to_string(ack->errcode) + ": " + log_text(ack->errmsg, 200));
-    error.detail = errcode;
-    error.public_reason = error.code == ErrorCode::Unavailable ? "the platform is unavailable"
-                                                               : "the platform refused the message";
-    return error;
+    return wecom::errcode_error(static_cast<int>(ack->errcode), ack->errmsg);
 }
 
 }  // namespace groupdesk::bot

@@ -3,6 +3,10 @@
 
 #include <algorithm>
 #include <array>
+#include <string>
+
+#include "common/log_text.h"
+#include "wecom/mask_secrets.h"
 
 namespace groupdesk::wecom {
 namespace {
@@ -24,6 +28,14 @@ ErrorCode errcode_class(int errcode) {
     if (in(kTokenErrors, errcode) || errcode == kMissingToken) return ErrorCode::Unauthenticated;
     if (in(kDenied, errcode)) return ErrorCode::PermissionDenied;
     return ErrorCode::FailedPrecondition;
+}
+
+Error errcode_error(int errcode, std::string_view errmsg) {
+    const std::string message = "errcode " + std::to_string(errcode) + ": " + std::string(errmsg);
+    Error error = make_error(errcode_class(errcode), log_text(mask_secrets(message), 512), errcode);
+    error.public_reason = error.code == ErrorCode::Unavailable ? "the platform is unavailable"
+                                                               : "the platform refused the message";
+    return error;
 }
 
 bool is_token_error(int errcode) { return in(kTokenErrors, errcode); }

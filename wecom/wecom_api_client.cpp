@@ -91,8 +91,7 @@ Result<Json> interpret(Result<HttpResult> answer) {
     const auto errmsg_it = json.find("errmsg");
     const std::string errmsg =
         errmsg_it != json.end() && errmsg_it->is_string() ? errmsg_it->get<std::string>() : "";
-    return failure(errcode_class(errcode), "errcode " + std::to_string(errcode) + ": " + errmsg,
-                   errcode);
+    return errcode_error(errcode, errmsg);
 }
 
 Status as_status(Result<Json> answer) {
