@@ -160,21 +160,24 @@ Result<std::vector<Rule>> KeywordService::commit(const std::vector<RuleChange>& 
     return stored;
 }
 
+Result<Rule> KeywordService::commit_one(RuleChange::Op op, Rule rule, const std::string& actor,
+                                        time_point now) {
+    auto stored = commit({RuleChange{op, std::move(rule), actor, now}});
+    if (!stored.ok()) return std::move(stored).error();
+    return stored->front();
+}
+
 Result<Rule> KeywordService::create(Rule rule, const std::string& actor, time_point now) {
     if (auto problems = check(rule); !problems.empty()) return invalid(problems.front());
     rule.id = 0;
     std::lock_guard lock(edit_mutex_);
-    auto stored = commit({RuleChange{RuleChange::Op::Create, std::move(rule), actor, now}});
-    if (!stored.ok()) return std::move(stored).error();
-    return stored->front();
+    return commit_one(RuleChange::Op::Create, std::move(rule), actor, now);
 }
 
 Result<Rule> KeywordService::update(Rule rule, const std::string& actor, time_point now) {
     if (auto problems = check(rule); !problems.empty()) return invalid(problems.front());
     std::lock_guard lock(edit_mutex_);
-    auto stored = commit({RuleChange{RuleChange::Op::Update, std::move(rule), actor, now}});
-    if (!stored.ok()) return std::move(stored).error();
-    return stored->front();
+    return commit_one(RuleChange::Op::Update, std::move(rule), actor, now);
 }
 
 Result<Rule> KeywordService::remove(std::int64_t id, int version, const std::string& actor,
@@ -183,9 +186,7 @@ Result<Rule> KeywordService::remove(std::int64_t id, int version, const std::str
     rule.id = id;
     rule.version = version;
     std::lock_guard lock(edit_mutex_);
-    auto stored = commit({RuleChange{RuleChange::Op::Delete, std::move(rule), actor, now}});
-    if (!stored.ok()) return std::move(stored).error();
-    return stored->front();
+    return commit_one(RuleChange::Op::Delete, std::move(rule), actor, now);
 }
 
 Result<std::vector<Rule>> KeywordService::import(std::vector<Rule> rules, const std::string& actor,
@@ -237,9 +238,7 @@ Result<Rule> KeywordService::restore(std::int64_t id, int version, const std::st
     if (const Rule* live = index()->find(id)) {
         rule.version = live->version;
         if (auto problems = check(rule); !problems.empty()) return invalid(problems.front());
-        auto stored = commit({RuleChange{RuleChange::Op::Update, std::move(rule), actor, now}});
-        if (!stored.ok()) return std::move(stored).error();
-        return stored->front();
+        return commit_one(RuleChange::Op::Update, std::move(rule), actor, now);
     }
     // Deleted since: it comes back as a new rule. Its origin is kept only if free again: an
     // import run after the delete gave it to a new rule, which the next import must keep finding.
@@ -251,9 +250,7 @@ Result<Rule> KeywordService::restore(std::int64_t id, int version, const std::st
         rule.origin.clear();
     }
     if (auto problems = check(rule); !problems.empty()) return invalid(problems.front());
-    auto stored = commit({RuleChange{RuleChange::Op::Create, std::move(rule), actor, now}});
-    if (!stored.ok()) return std::move(stored).error();
-    return stored->front();
+    return commit_one(RuleChange::Op::Create, std::move(rule), actor, now);
 }
 
 Result<std::vector<RuleVersion>> KeywordService::history(std::int64_t id) {

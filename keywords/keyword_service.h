@@ -80,6 +80,8 @@ private:
     KeywordService(KeywordStore& store, std::vector<std::string> channels, TimeZone zone);
     // Applies `changes` to the store, then swaps in an index of the rules after them.
     Result<std::vector<Rule>> commit(const std::vector<RuleChange>& changes);
+    // commit() of one change, answering the rule as stored. The caller holds edit_mutex_.
+    Result<Rule> commit_one(RuleChange::Op op, Rule rule, const std::string& actor, time_point now);
 
     KeywordStore& store_;
     const std::set<std::string, std::less<>> channels_;
