@@ -24,16 +24,14 @@ protected:
     void configure(config::Config& config) override {
         config.admins = {"boss"};
         config.agents = {"zhangsan"};
-        config.api_tokens = {{"ops-console", kToken, config::ApiToken::Role::Admin},
-                             {"agent-script", std::string(kToken) + "-agent",
-                              config::ApiToken::Role::Agent}};
+        config.api_tokens = {
+            {"ops-console", kToken, config::ApiToken::Role::Admin},
+            {"agent-script", std::string(kToken) + "-agent", config::ApiToken::Role::Agent}};
         config.http.max_body_bytes = std::size_t{256} * 1024;  // the 50,000-character message
         for (auto& c : config.channels) {
             if (c.name == "group-bot") c.bot_names = {"助手"};
         }
     }
-    // Signed now, as the platform does: the clock moves in some tests.
-    std::string timestamp() const { return std::to_string(to_unix_seconds(clock_.now())); }
 
     ClientResponse api(const std::string& method, const std::string& target,
                        const json& body = nullptr, const std::string& token = kToken) {
@@ -64,24 +62,6 @@ protected:
         if (reply.contains("stream")) return reply.at("stream").at("content");
         return reply.dump();
     }
-    // An Official Account message or event; the decrypted XML reply ("" when "success").
-    std::string to_account(const std::string& inner) {
-        const std::string xml =
-            "<xml><ToUserName><![CDATA[gh_groupdesk]]></ToUserName><FromUserName><![CDATA["
-            "oFollower1]]></FromUserName><CreateTime>" + timestamp() + "</CreateTime>" +
-            inner + "</xml>";
-        const auto request = encrypted_callback(channel("service-account"), xml, timestamp(),
-                                                std::to_string(++sequence_));
-        const auto response = post(request.target, request.body);
-        EXPECT_EQ(response.status, 200) << response.body;
-        if (response.body == "success" || response.body.empty()) return "";
-        return open_reply(channel("service-account"), response.body);
-    }
-    std::string account_text(const std::string& text) {
-        return to_account("<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[" + text +
-                          "]]></Content><MsgId>" +
-                          std::to_string(7600000000000000000 + ++sequence_) + "</MsgId>");
-    }
     int hits() {
         SQLite::Database db(config_.database, SQLite::OPEN_READONLY, 5000);
         return db.execAndGet("SELECT COUNT(*) FROM keyword_hits").getInt();
@@ -96,8 +76,8 @@ TEST_F(KeywordsTest, ARuleAddedOverRestAnswersTheNextMessageAndFollowsEachEdit) 
     EXPECT_EQ(ask("怎么退款"), "退款请提供订单号。");
     EXPECT_EQ(hits(), 1);
 
-    auto edited = api("PATCH", "/api/v1/keywords/" + std::to_string(id),
-                      {{"reply", "退款请在订单页申请。"}});
+    auto edited =
+        api("PATCH", "/api/v1/keywords/" + std::to_string(id), {{"reply", "退款请在订单页申请。"}});
     ASSERT_EQ(edited.status, 200) << edited.body;
     EXPECT_EQ(json::parse(edited.body).at("version"), 2);
     EXPECT_EQ(ask("退款怎么弄", "lisi", kOtherChat), "退款请在订单页申请。");
@@ -119,8 +99,8 @@ TEST_F(KeywordsTest, ARuleAddedOverRestAnswersTheNextMessageAndFollowsEachEdit) 
     EXPECT_EQ(versions[1].at("actor"), "api:ops-console");
 
     // Restored from its history, it answers again.
-    auto restored = api("POST", "/api/v1/keywords/" + std::to_string(id) + "/restore",
-                        {{"version", 1}});
+    auto restored =
+        api("POST", "/api/v1/keywords/" + std::to_string(id) + "/restore", {{"version", 1}});
     ASSERT_EQ(restored.status, 200) << restored.body;
     EXPECT_EQ(ask("退款", "lisi", "wrkKWgroupE"), "退款请提供订单号。");
 }
@@ -142,9 +122,8 @@ TEST_F(KeywordsTest, PrecedenceIsPriorityThenMatchTypeThenId) {
 }
 
 TEST_F(KeywordsTest, ScopeAndActiveHoursDecideWhereAndWhenARuleAnswers) {
-    add_rule({{"keywords", {"营业时间"}},
-              {"reply", "另一个群"},
-              {"scope", {{"chats", {kOtherChat}}}}});
+    add_rule(
+        {{"keywords", {"营业时间"}}, {"reply", "另一个群"}, {"scope", {{"chats", {kOtherChat}}}}});
     EXPECT_EQ(ask("营业时间"), "");
     EXPECT_EQ(ask("营业时间", "lisi", kOtherChat), "另一个群");
     // 08:00 in Shanghai now: the day rule sleeps, the night rule answers.
@@ -236,14 +215,16 @@ TEST_F(KeywordsTest, AdminsEditRulesInTheChatAndOthersAreRefused) {
 }
 
 TEST_F(KeywordsTest, AnOfficialAccountGetsItsFollowNewsAndDefaultReplies) {
-    add_rule({{"kind", "follow"}, {"reply", "感谢关注！"}, {"scope", {{"channels", {"service-account"}}}}});
+    add_rule({{"kind", "follow"},
+              {"reply", "感谢关注！"},
+              {"scope", {{"channels", {"service-account"}}}}});
     add_rule({{"kind", "default"}, {"reply", "客服稍后回复您。"}});
     add_rule({{"keywords", {"活动"}},
               {"match_type", "exact"},
               {"reply", ""},
               {"news", {{"title", "双十一活动"}, {"url", "https://example.com/a"}}}});
-    const std::string followed = to_account(
-        "<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event>");
+    const std::string followed =
+        to_account("<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event>");
     EXPECT_NE(followed.find("感谢关注！"), std::string::npos) << followed;
     const std::string news = account_text("活动");
     EXPECT_NE(news.find("<ArticleCount>1</ArticleCount>"), std::string::npos) << news;

@@ -31,7 +31,6 @@ protected:
             if (c.name == "service-account") c.secret = "mp-secret";
         }
     }
-    std::string timestamp() const { return std::to_string(to_unix_seconds(clock_.now())); }
 
     ClientResponse api(const std::string& method, const std::string& target,
                        const json& body = nullptr, const std::string& token = kToken) {
@@ -48,27 +47,8 @@ protected:
         EXPECT_EQ(r.status, 200) << r.body;
         return json::parse(r.body).at("rules");
     }
-    // An Official Account message or event; the decrypted XML reply ("" when "success").
-    std::string to_account(const std::string& inner) {
-        const std::string xml =
-            "<xml><ToUserName><![CDATA[gh_groupdesk]]></ToUserName><FromUserName><![CDATA["
-            "oFollower1]]></FromUserName><CreateTime>" +
-            timestamp() + "</CreateTime>" + inner + "</xml>";
-        const auto request = encrypted_callback(channel("service-account"), xml, timestamp(),
-                                                std::to_string(++sequence_));
-        const auto response = post(request.target, request.body);
-        EXPECT_EQ(response.status, 200) << response.body;
-        if (response.body == "success" || response.body.empty()) return "";
-        return open_reply(channel("service-account"), response.body);
-    }
-    std::string account_text(const std::string& text) {
-        return to_account("<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[" + text +
-                          "]]></Content><MsgId>" +
-                          std::to_string(7700000000000000000 + ++sequence_) + "</MsgId>");
-    }
 
     FakePlatform platform_;  // before the server: the config points at it
-    int sequence_ = 0;
 };
 
 std::vector<std::string> names(const json& skipped) {

@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "tests/support/callbacks.h"
 #include "tests/support/vectors.h"
 
 namespace groupdesk::test {
@@ -63,6 +64,25 @@ long ServerTest::metric(const std::string& sample) {
     auto at = text.find(sample + " ");
     if (at == std::string::npos) return -1;
     return std::stol(text.substr(at + sample.size() + 1));
+}
+
+std::string ServerTest::to_account(const std::string& inner) {
+    const std::string xml =
+        "<xml><ToUserName><![CDATA[gh_groupdesk]]></ToUserName><FromUserName><![CDATA["
+        "oFollower1]]></FromUserName><CreateTime>" +
+        timestamp() + "</CreateTime>" + inner + "</xml>";
+    const auto request = encrypted_callback(channel("service-account"), xml, timestamp(),
+                                            "acct" + std::to_string(++account_sequence_));
+    const auto response = post(request.target, request.body);
+    EXPECT_EQ(response.status, 200) << response.body;
+    if (response.body == "success" || response.body.empty()) return "";
+    return open_reply(channel("service-account"), response.body);
+}
+
+std::string ServerTest::account_text(const std::string& text) {
+    return to_account("<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[" + text +
+                      "]]></Content><MsgId>" +
+                      std::to_string(7600000000000000000 + ++account_sequence_) + "</MsgId>");
 }
 
 }  // namespace groupdesk::test

@@ -43,6 +43,14 @@ protected:
     // The value of one sample line of /metrics, -1 when absent.
     long metric(const std::string& sample);
 
+    // Now on the server's clock, as the platform signs a callback (some tests move the clock).
+    std::string timestamp() const { return std::to_string(to_unix_seconds(clock_.now())); }
+    // An encrypted callback to the Official Account channel "service-account" from follower
+    // oFollower1: `inner` is the XML after CreateTime. The decrypted reply; "" for "success".
+    std::string to_account(const std::string& inner);
+    // A text message from that follower, with a MsgId of its own.
+    std::string account_text(const std::string& text);
+
     config::Config config_;
     test::TempDir dir_{"groupdesk-it-"};
     std::uint16_t port_ = 0;
@@ -50,6 +58,7 @@ protected:
     FakeClock clock_{from_unix_seconds(1767225601)};
 
 private:
+    int account_sequence_ = 0;
     std::unique_ptr<bot::App> app_;
     std::thread runner_;
 };
