@@ -94,7 +94,8 @@ Result<Json> interpret(Result<HttpResult> answer) {
     return errcode_error(errcode, errmsg);
 }
 
-Status as_status(Result<Json> answer) {
+template <class T>
+Status as_status(Result<T> answer) {
     if (!answer) return std::move(answer).error();
     return ok_status();
 }
@@ -150,7 +151,8 @@ Status WecomApiClient::send_app_message(const config::Channel& channel, std::str
         body["msgtype"] = "text";
         body["text"] = {{"content", message.content}};
     }
-    return post_with_token(channel, platform_.wecom_api_base, "/cgi-bin/message/send", dump(body));
+    return as_status(
+        call_with_token(channel, platform_.wecom_api_base, "/cgi-bin/message/send", dump(body)));
 }
 
 // The Official Account has no markdown message: the content goes as text.
@@ -162,19 +164,21 @@ Status WecomApiClient::send_custom_message(const config::Channel& channel, std::
     const Json body{{"touser", std::string(openid)},
                     {"msgtype", "text"},
                     {"text", {{"content", message.content}}}};
-    return post_with_token(channel, platform_.mp_api_base, "/cgi-bin/message/custom/send",
-                           dump(body));
+    return as_status(call_with_token(channel, platform_.mp_api_base, "/cgi-bin/message/custom/send",
+                                     dump(body)));
 }
 
 Result<std::string> WecomApiClient::get_autoreply_info(const config::Channel& channel) {
     if (channel.kind != config::ChannelKind::Mp) {
         return setup_error("channel " + channel.name + " is not an mp channel");
     }
-    return get_with_token(channel, platform_.mp_api_base, "/cgi-bin/get_current_autoreply_info");
+    return call_with_token(channel, platform_.mp_api_base, "/cgi-bin/get_current_autoreply_info",
+                           std::nullopt);
 }
 
-Result<std::string> WecomApiClient::get_with_token(const config::Channel& channel,
-                                                   const std::string& base, std::string_view path) {
+Result<std::string> WecomApiClient::call_with_token(const config::Channel& channel,
+                                                    const std::string& base, std::string_view path,
+                                                    const std::optional<std::string>& body) {
     const HttpTimeouts timeouts{platform_.connect_timeout, platform_.request_timeout};
     std::string used;
     for (int attempt = 0;; ++attempt) {
@@ -182,30 +186,15 @@ Result<std::string> WecomApiClient::get_with_token(const config::Channel& channe
         if (!current) return std::move(current).error();
         used = std::move(current).value();
         const std::string url = base + std::string(path) + "?access_token=" + percent_encode(used);
-        auto answer = http_.get(url, timeouts);
+        auto answer = body ? http_.post(url, kJson, *body, timeouts) : http_.get(url, timeouts);
         // The body is what the caller reads; interpret() only judges it (errcode, JSON object).
-        std::string body = answer.ok() ? answer->body : std::string();
+        std::string text = answer.ok() ? answer->body : std::string();
         auto judged = interpret(std::move(answer));
-        if (judged.ok()) return body;
-        // Only one retry, as for the sends.
+        if (judged.ok()) return text;
+        // Only one retry: a second refusal of a fresh token is the platform's word, not a race.
         if (attempt > 0 || !is_token_error(judged.error().detail)) {
             return std::move(judged).error();
         }
-    }
-}
-
-Status WecomApiClient::post_with_token(const config::Channel& channel, const std::string& base,
-                                       std::string_view path, const std::string& body) {
-    const HttpTimeouts timeouts{platform_.connect_timeout, platform_.request_timeout};
-    std::string used;
-    for (int attempt = 0;; ++attempt) {
-        auto current = token(channel, used);
-        if (!current) return std::move(current).error();
-        used = std::move(current).value();
-        const std::string url = base + std::string(path) + "?access_token=" + percent_encode(used);
-        Status status = as_status(interpret(http_.post(url, kJson, body, timeouts)));
-        // Only one retry: a second refusal of a fresh token is the platform's word, not a race.
-        if (status.ok() || attempt > 0 || !is_token_error(status.error().detail)) return status;
     }
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -52,13 +53,11 @@ private:
     };
     Result<Fetched> fetch_token(const config::Channel& channel);
     TokenSlot& slot(const config::Channel& channel);
-    // POSTs `body` to `path` with the channel's token; on a token errcode, once more with a new
-    // one.
-    Status post_with_token(const config::Channel& channel, const std::string& base,
-                           std::string_view path, const std::string& body);
-    // GETs `path` with the channel's token, retried the same way; the answer's body.
-    Result<std::string> get_with_token(const config::Channel& channel, const std::string& base,
-                                       std::string_view path);
+    // Calls `path` with the channel's token (a POST of `body`, or a GET without one) and answers
+    // the accepted answer's body; on a token errcode, once more with a new token.
+    Result<std::string> call_with_token(const config::Channel& channel, const std::string& base,
+                                        std::string_view path,
+                                        const std::optional<std::string>& body);
 
     HttpClient& http_;
     const config::Platform& platform_;
