@@ -56,6 +56,16 @@ struct Channel {
     // AI bot: confirm a new ticket and answer a ticket query with a card whose buttons move the
     // ticket on; false keeps the markdown text. Other kinds cannot show cards: always false.
     bool ticket_cards = true;
+    // Official Account (verified service account) only: the template message a ticket
+    // notification becomes when the user's 48-hour window has closed (wecom-protocol.md §14.2).
+    // Empty template_id: none; such notifications end window_closed.
+    struct TemplateFallback {
+        std::string template_id;
+        std::string url;  // opened when the user taps the message; may be empty
+        // Template field name → value, with placeholders {ticket} (the number), {title},
+        // {status}, {priority}, {assignee} and {text} (the notification, cut to fit).
+        std::map<std::string, std::string> fields;
+    } template_fallback{};
 
     bool encrypted() const { return !encoding_aes_key.empty(); }
     bool long_connection() const { return transport == Transport::LongConnection; }
@@ -141,6 +151,35 @@ struct Keywords {
     std::chrono::seconds default_reply_interval{std::chrono::hours{1}};
 };
 
+// The 48-hour reply window of Official Account conversations (tickets/reply_window.h).
+struct ReplyWindow {
+    // Tracking, alerts and enforcement; false turns all three off (sends are left to the
+    // platform's own answer).
+    bool enabled = true;
+    // Where alerts go: a group-robot webhook of the agents' group, or an AI-bot chat (pushed on
+    // its long connection, or through its group webhook); with `assignee`, a WeCom app message
+    // to the ticket's assignee first, through `app_channel`, and that group otherwise. Nothing
+    // configured: no alerts (the API still lists conversations at risk).
+    struct AlertsTo {
+        std::string webhook_key;   // secret
+        std::string aibot_channel;  // "aibot_chat": "<channel>/<chatid>", split
+        std::string aibot_chat;
+        bool assignee = false;
+        std::string app_channel;  // a wecom channel with agent_id; defaults to the only one
+        bool configured() const {
+            return !webhook_key.empty() || !aibot_chat.empty() || assignee;
+        }
+    } alerts_to{};
+    // Alerts this long before a window closes, longest first; each under 48 h.
+    std::vector<std::chrono::seconds> lead_times{std::chrono::hours{24}, std::chrono::hours{6},
+                                                 std::chrono::hours{1}};
+    // Optional: a message to the user this long before the window closes while their answer is
+    // still being worked on; costs one message of the quota, once per window.
+    bool nudge = false;
+    std::chrono::seconds nudge_before{std::chrono::hours{2}};
+    std::string nudge_text = "您的问题我们仍在处理，回复任意消息即可继续沟通";
+};
+
 // A REST API credential. The token may come from GROUPDESK_API_TOKEN_<NAME> (upper case, '-' →
 // '_').
 struct ApiToken {
@@ -166,6 +205,7 @@ struct Config {
     Platform platform;
     Outbox outbox;
     Keywords keywords;
+    ReplyWindow reply_window;
 
     const Channel* find_channel(std::string_view name) const {
         for (const auto& c : channels) {

@@ -21,6 +21,9 @@ enum class Route {
     CustomMessage,  // Official Account message/custom/send to the user
     AiBotSendMsg,   // aibot_send_msg on the AI bot's long connection, into a chat that wrote to it
     None,           // nothing reaches this conversation: the row ends undeliverable
+    // Official Account message/template/send: what a ticket notification becomes when the
+    // user's reply window is closed and the channel has a template_fallback (§14.2).
+    TemplateMessage,
 };
 
 enum class DeliveryState {
@@ -28,21 +31,39 @@ enum class DeliveryState {
     Sent,           // the platform took it
     Failed,         // a permanent platform error, or retried for too long
     Undeliverable,  // no route reaches the conversation
+    // An Official Account user's 48-hour reply window (reply_window.h) stopped it: the window
+    // had closed, or its quota of messages was used. Ours or the platform's (45015 / 45047).
+    WindowClosed,
+    QuotaExhausted,
+};
+
+// Why a row exists.
+enum class NotificationKind {
+    Ticket,   // a ticket's change announced in its conversation
+    Alert,    // agents told that a customer's reply window is about to close, or closed
+    Message,  // an agent's own message to a customer (REST)
+    Nudge,    // the customer asked to write again before the window closes (optional)
 };
 
 // Lower-case words: "webhook", "response_url", "app_message", "custom_message",
-// "aibot_send_msg", "none";
-// "pending", "sent", "failed", "undeliverable".
+// "aibot_send_msg", "none", "template_message";
+// "pending", "sent", "failed", "undeliverable", "window_closed", "quota_exhausted";
+// "ticket", "alert", "message", "nudge".
 std::string_view to_string(Route route) noexcept;
 std::string_view to_string(DeliveryState state) noexcept;
+std::string_view to_string(NotificationKind kind) noexcept;
 std::optional<Route> parse_route(std::string_view word) noexcept;
 std::optional<DeliveryState> parse_delivery_state(std::string_view word) noexcept;
+std::optional<NotificationKind> parse_notification_kind(std::string_view word) noexcept;
 
 struct Notification {
     std::int64_t id = 0;      // assigned by the store; also the idempotency key of the delivery
-    std::int64_t ticket = 0;  // filled by the store from the change
+    std::int64_t ticket = 0;  // filled by the store from the change; 0: not about one ticket
+    NotificationKind kind = NotificationKind::Ticket;
     Route route = Route::None;
-    std::string channel;  // the config channel whose credentials deliver it
+    // The config channel whose credentials deliver it. Empty for an alert to the agents' webhook
+    // (reply_window.alerts_to.webhook_key).
+    std::string channel;
     // The conversation: an AI-bot chat id, or a user id / openid. Never a secret: webhook keys
     // come from the config and response_urls from their store, at delivery time.
     std::string target;

@@ -38,7 +38,7 @@ struct OutboxWorkerOptions {
 // What became of delivery attempts, for the metrics.
 enum class DeliveryOutcome { Sent, Retry, RateLimited, Failed, Undeliverable };
 inline constexpr std::size_t kDeliveryOutcomes = 5;
-inline constexpr std::size_t kRoutes = 6;
+inline constexpr std::size_t kRoutes = 7;
 std::string_view to_string(DeliveryOutcome outcome) noexcept;
 
 // A response_url is good for an hour after its callback (wecom-protocol.md §6).

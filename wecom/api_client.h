@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -16,6 +17,17 @@ struct OutboundMessage {
     bool markdown = false;              // markdown where the API takes it; plain text otherwise
     std::string content;                // within the API's size limit already
     std::vector<std::string> mentions;  // user ids to @-mention (where the API can)
+};
+
+// An Official Account template message (wecom-protocol.md §14.2): for users whose 48-hour
+// window has closed, on verified service accounts.
+struct TemplateMessage {
+    std::string template_id;
+    std::string url;  // omitted when empty
+    std::vector<std::pair<std::string, std::string>> data;  // field name → value
+    // The platform's "防重入id": the same id to the same user is sent once, so a resend after a
+    // crash is not a second message. At most 64 bytes.
+    std::string client_msg_id;
 };
 
 // Every call blocks for at most the configured total timeout and never throws. Errors:
@@ -43,6 +55,10 @@ public:
     [[nodiscard]] virtual Status send_custom_message(const config::Channel& channel,
                                                      std::string_view openid,
                                                      const OutboundMessage& message) = 0;
+    // Official Account: message/template/send to one follower (§14.2; outside the window).
+    [[nodiscard]] virtual Status send_template_message(const config::Channel& channel,
+                                                       std::string_view openid,
+                                                       const TemplateMessage& message) = 0;
     // Official Account: the auto-reply rules set in its backend, as the platform's JSON text
     // (GET {mp_api_base}/cgi-bin/get_current_autoreply_info, §14.1), for the keyword import.
     // An errcode answer is the errcode's error, as for the sends.
