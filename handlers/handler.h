@@ -73,6 +73,9 @@ struct Context {
     // and it must find the effect instead of making it twice — e.g. a UNIQUE source_key column on
     // the effect's row, with the retry reading back the row it finds.
     std::string source_key{};
+    // Set by a handler whose reply only acknowledges (the default reply, the follow welcome):
+    // the user still waits for an answer (tickets/reply_window.h).
+    bool reply_only_acknowledges = false;
 };
 
 // Where a handler runs, and what it may wait on: handle() and on_complete() run on the callback

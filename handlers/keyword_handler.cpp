@@ -58,7 +58,9 @@ Outcome KeywordHandler::handle(const wecom::InboundMessage& msg, Context& ctx) {
 
     if (is_follow(msg)) {
         const keywords::Rule* rule = index->special(RuleKind::Follow, where);
-        return rule != nullptr ? answer(*rule, msg, chat, ctx) : Outcome::pass();
+        if (rule == nullptr) return Outcome::pass();
+        ctx.reply_only_acknowledges = true;  // a welcome answers nothing the user asked
+        return answer(*rule, msg, chat, ctx);
     }
     const auto body = addressed_text(msg, ctx.channel);
     if (!body) return Outcome::pass();  // no text, or not addressed to the bot
@@ -80,6 +82,7 @@ Outcome KeywordHandler::handle(const wecom::InboundMessage& msg, Context& ctx) {
                   ctx)) {
         return Outcome::pass();
     }
+    ctx.reply_only_acknowledges = true;  // "we got your message" leaves the question open
     return answer(*fallback, msg, chat, ctx);
 }
 

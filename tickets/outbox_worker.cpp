@@ -49,6 +49,8 @@ std::string_view to_string(DeliveryOutcome outcome) noexcept {
             return "failed";
         case DeliveryOutcome::Undeliverable:
             return "undeliverable";
+        case DeliveryOutcome::Refused:
+            return "refused";
     }
     return "unknown";
 }
@@ -232,6 +234,21 @@ void OutboxWorker::retry_or_fail(const Notification& row, int attempts, const Er
         spdlog::warn("outbox: rescheduling {} failed: {}", row.id, saved.error().message);
 }
 
+void OutboxWorker::record_sent(const Notification& row, int attempts, time_point now) {
+    counted(row.route, DeliveryOutcome::Sent);
+    spdlog::info("outbox: notification {} ticket {} route {} attempt {} sent", row.id, row.ticket,
+                 to_string(row.route), attempts);
+    auto saved = outbox_.mark_sent(row.id, now, attempts);
+    if (!saved.ok()) {
+        // Sent but not marked: the dispatcher marks it again; only a restart before that sends
+        // it twice (at-least-once).
+        spdlog::error("outbox: notification {} was sent but not marked: {}", row.id,
+                      saved.error().message);
+        std::lock_guard lock(mutex_);
+        sent_unmarked_[row.id] = {now, attempts};
+    }
+}
+
 void OutboxWorker::deliver(const Notification& row) {
     const time_point now = clock_.now();
     const config::Channel* channel = find_channel(config_, row.channel);
@@ -244,7 +261,11 @@ void OutboxWorker::deliver(const Notification& row) {
         if (!saved.ok())
             spdlog::warn("outbox: finishing {} failed: {}", row.id, saved.error().message);
     };
-    if (channel == nullptr || row.route == Route::None) {
+    // An alert to the agents' webhook names no channel: its key is reply_window's.
+    const bool agents_webhook = row.kind == NotificationKind::Alert &&
+                                row.route == Route::Webhook && row.channel.empty();
+    if ((channel == nullptr && !agents_webhook) || row.route == Route::None ||
+        row.route == Route::TemplateMessage) {
         finish(DeliveryState::Undeliverable, DeliveryOutcome::Undeliverable, 0,
                "channel " + row.channel + " has no route to " + row.target);
         return;
@@ -254,13 +275,15 @@ void OutboxWorker::deliver(const Notification& row) {
     std::string rate_key;
     std::span<const RateLimiter::Limit> limits;
     std::string webhook_key;
-    if (row.route == Route::Webhook) {
+    if (agents_webhook) {
+        webhook_key = config_.reply_window.alerts_to.webhook_key;
+    } else if (row.route == Route::Webhook) {
         const auto it = channel->group_webhooks.find(row.target);
-        if (it != channel->group_webhooks.end()) {
-            webhook_key = it->second;
-            rate_key = "webhook:" + webhook_key;
-            limits = kWebhookLimits;
-        }
+        if (it != channel->group_webhooks.end()) webhook_key = it->second;
+    }
+    if (!webhook_key.empty()) {
+        rate_key = "webhook:" + webhook_key;
+        limits = kWebhookLimits;
     } else if (row.route == Route::ResponseUrl) {
         rate_key = "aibot:" + row.order_key;
         limits = kAiBotChatLimits;
@@ -321,28 +344,22 @@ void OutboxWorker::deliver(const Notification& row) {
             sent = api_.send_app_message(*channel, row.target, message);
             break;
         case Route::CustomMessage:
-            sent = api_.send_custom_message(*channel, row.target, message);
-            break;
+            deliver_custom_message(row, *channel, now);
+            return;
         case Route::None:
+        case Route::TemplateMessage:
             return;  // handled above
     }
     const int attempts = row.attempts + 1;
     if (sent.ok()) {
-        counted(row.route, DeliveryOutcome::Sent);
-        spdlog::info("outbox: notification {} ticket {} route {} attempt {} sent", row.id,
-                     row.ticket, to_string(row.route), attempts);
-        auto saved = outbox_.mark_sent(row.id, now, attempts);
-        if (!saved.ok()) {
-            // Sent but not marked: the dispatcher marks it again; only a restart before that
-            // sends it twice (at-least-once).
-            spdlog::error("outbox: notification {} was sent but not marked: {}", row.id,
-                          saved.error().message);
-            std::lock_guard lock(mutex_);
-            sent_unmarked_[row.id] = {now, attempts};
-        }
+        record_sent(row, attempts, now);
         return;
     }
-    const Error& error = sent.error();
+    record_failure(row, attempts, sent.error(), now);
+}
+
+void OutboxWorker::record_failure(const Notification& row, int attempts, const Error& error,
+                                  time_point now) {
     spdlog::info("outbox: notification {} ticket {} route {} attempt {} errcode {}: {}", row.id,
                  row.ticket, to_string(row.route), attempts, error.detail, error.message);
     if (error.code == ErrorCode::Unavailable) {

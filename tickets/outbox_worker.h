@@ -22,6 +22,8 @@
 #include "tickets/outbox_store.h"
 #include "tickets/rate_limiter.h"
 #include "tickets/response_url_store.h"
+#include "tickets/send_gate.h"
+#include "tickets/ticket_store.h"
 #include "wecom/aibot_push.h"
 #include "wecom/api_client.h"
 
@@ -33,11 +35,17 @@ struct OutboxWorkerOptions {
     // The pushes of AI bots on a long connection (route aibot_send_msg); null when no channel
     // has one, and such rows end undeliverable. Outlives the worker.
     wecom::AiBotPush* aibot_push = nullptr;
+    // The 48-hour window of Official Account users (route custom_message): asked before and
+    // told after each send. Null: sends are left to the platform's answer alone.
+    SendGate* window_gate = nullptr;
+    // For a channel's template_fallback: the ticket a notification is about. Null: no fallback.
+    TicketStore* tickets = nullptr;
 };
 
 // What became of delivery attempts, for the metrics.
-enum class DeliveryOutcome { Sent, Retry, RateLimited, Failed, Undeliverable };
-inline constexpr std::size_t kDeliveryOutcomes = 5;
+// Refused: not sent because the user's reply window had closed or its quota was used.
+enum class DeliveryOutcome { Sent, Retry, RateLimited, Failed, Undeliverable, Refused };
+inline constexpr std::size_t kDeliveryOutcomes = 6;
 inline constexpr std::size_t kRoutes = 7;
 std::string_view to_string(DeliveryOutcome outcome) noexcept;
 
@@ -73,6 +81,17 @@ private:
     void refresh_backlog(time_point now);
     void send_loop();
     void deliver(const Notification& row);
+    // Route custom_message, through the window gate (outbox_window.cpp).
+    void deliver_custom_message(const Notification& row, const config::Channel& channel,
+                                time_point now);
+    // A send the window stopped (ours or the platform's `errcode`): the template fallback for a
+    // ticket notification where the channel has one, else the row ends `state` with the alert.
+    void refuse(const Notification& row, const config::Channel& channel, int attempts,
+                DeliveryState state, int errcode, const std::string& why, time_point now);
+    void record_sent(const Notification& row, int attempts, time_point now);
+    // The platform refused (or was not reached): retry, undeliverable or failed by the error.
+    void record_failure(const Notification& row, int attempts, const Error& error,
+                        time_point now);
     // What a failed or waiting row becomes; `attempts` counts the call just made.
     void retry_or_fail(const Notification& row, int attempts, const Error& error, time_point now);
     std::chrono::milliseconds backoff(int attempts);

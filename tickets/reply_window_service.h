@@ -16,6 +16,7 @@
 #include "tickets/reply_window.h"
 #include "tickets/send_gate.h"
 #include "tickets/ticket_store.h"
+#include "tickets/window_alerts.h"
 
 namespace groupdesk::tickets {
 
@@ -39,7 +40,7 @@ struct ConversationPage {
     std::optional<std::string> next_after;        // set when more may follow
 };
 
-// The alert schedule and destinations from the config.
+// The alert schedule from the config: no lead times when alerts have nowhere to go.
 WindowSchedule schedule_of(const config::ReplyWindow& config);
 
 class ReplyWindowService final : public SendGate {
@@ -81,15 +82,13 @@ public:
 
 private:
     Result<std::vector<std::int64_t>> open_tickets_of(const ConversationKey& key);
-    // Rows to the agents' destination for these lines (one row per destination).
-    std::vector<Notification> alert_rows(const std::vector<std::string>& lines,
-                                         const std::string& assignee) const;
 
     ConversationStore& conversations_;
     TicketStore& tickets_;
     OutboxStore& outbox_;
     const config::Config& config_;
     const WindowSchedule schedule_;
+    const AlertRouter router_;
 };
 
 }  // namespace groupdesk::tickets
