@@ -23,6 +23,7 @@
 #include "bot/plaintext_binding.h"
 #include "bot/platform_metrics.h"
 #include "bot/router.h"
+#include "bot/stores.h"
 #include "bot/work_queue.h"
 #include "handlers/card_click_handler.h"
 #include "handlers/command_handler.h"
@@ -32,8 +33,10 @@
 #include "handlers/keyword_handler.h"
 #include "handlers/pipeline.h"
 #include "handlers/response_url_recorder.h"
+#include "handlers/reply_window_recorder.h"
 #include "handlers/roles.h"
 #include "storage/sqlite/database.h"
+#include "storage/sqlite/sqlite_conversation_store.h"
 #include "storage/sqlite/sqlite_dedup_store.h"
 #include "storage/sqlite/sqlite_keyword_store.h"
 #include "storage/sqlite/sqlite_known_chat_store.h"
@@ -42,6 +45,8 @@
 #include "storage/sqlite/sqlite_ticket_store.h"
 #include "tickets/announcer.h"
 #include "tickets/outbox_worker.h"
+#include "tickets/reply_window_service.h"
+#include "tickets/reply_window_worker.h"
 #include "tickets/ticket_service.h"
 #include "keywords/keyword_service.h"
 #include "wecom/curl_http_client.h"
@@ -104,13 +109,7 @@ Status health_of(storage::sqlite::SqliteDedupStore& writes,
 
 struct App::Impl {
     config::Config config;
-    std::unique_ptr<storage::sqlite::Database> database;
-    std::unique_ptr<storage::sqlite::SqliteDedupStore> dedup_store;
-    std::unique_ptr<storage::sqlite::SqliteTicketStore> ticket_store;
-    std::unique_ptr<storage::sqlite::SqliteOutboxStore> outbox_store;
-    std::unique_ptr<storage::sqlite::SqliteResponseUrlStore> response_urls;
-    std::unique_ptr<storage::sqlite::SqliteKnownChatStore> known_chats;
-    std::unique_ptr<storage::sqlite::SqliteKeywordStore> keyword_store;
+    Stores stores;
     std::unique_ptr<keywords::KeywordService> keywords;
     std::unique_ptr<AiBotPusher> pusher;
     std::vector<std::unique_ptr<LongConnectionChannel>> long_connections;
@@ -118,7 +117,9 @@ struct App::Impl {
     std::unique_ptr<wecom::WecomApiClient> platform;
     std::unique_ptr<MeasuredApiClient> measured_platform;
     std::unique_ptr<tickets::Announcer> announcer;
+    std::unique_ptr<tickets::ReplyWindowService> reply_window;
     std::unique_ptr<tickets::OutboxWorker> outbox_worker;
+    std::unique_ptr<tickets::ReplyWindowWorker> window_worker;
     std::unique_ptr<tickets::TicketService> tickets;
     std::unique_ptr<handlers::Roles> roles;
     std::unique_ptr<api::TicketsApi> api;
@@ -147,12 +148,14 @@ struct App::Impl {
         workers.reset();
         api_workers.reset();
         deadlines.reset();
-        // Sends in progress finish; what is still pending goes out after the next start.
+        // No more alerts queued; then sends in progress finish, and what is still pending goes
+        // out after the next start.
+        window_worker.reset();
         outbox_worker.reset();
         sweeper.reset();
         url_sweeper.reset();
         indexer.reset();
-        if (dedup_store) dedup_store->close();
+        stores.close();
     }
 };
 
@@ -164,24 +167,10 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     impl->config = config;
     const config::Config& cfg = impl->config;  // everything below refers to this copy
 
-    auto database = storage::sqlite::Database::open(cfg.database);
-    if (!database.ok()) return std::move(database).error();
-    impl->database = std::move(database).value();
-    auto store = storage::sqlite::SqliteDedupStore::open(*impl->database);
-    if (!store.ok()) return std::move(store).error();
-    impl->dedup_store = std::move(store).value();
-    auto ticket_store = storage::sqlite::SqliteTicketStore::open(*impl->database);
-    if (!ticket_store.ok()) return std::move(ticket_store).error();
-    impl->ticket_store = std::move(ticket_store).value();
-    auto outbox_store = storage::sqlite::SqliteOutboxStore::open(*impl->database);
-    if (!outbox_store.ok()) return std::move(outbox_store).error();
-    impl->outbox_store = std::move(outbox_store).value();
-    auto response_urls = storage::sqlite::SqliteResponseUrlStore::open(*impl->database);
-    if (!response_urls.ok()) return std::move(response_urls).error();
-    impl->response_urls = std::move(response_urls).value();
-    auto known_chats = storage::sqlite::SqliteKnownChatStore::open(*impl->database);
-    if (!known_chats.ok()) return std::move(known_chats).error();
-    impl->known_chats = std::move(known_chats).value();
+    auto stores = Stores::open(cfg.database);
+    if (!stores.ok()) return std::move(stores).error();
+    impl->stores = std::move(stores).value();
+    Stores& db = impl->stores;
 
     // Keyword rules: all in memory, compiled into the index that matching reads.
     auto zone = keywords::TimeZone::load(cfg.keywords.time_zone);
@@ -189,12 +178,9 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
         return make_error(ErrorCode::InvalidArgument,
                           cfg.source + ": keywords.time_zone: " + zone.error().message);
     }
-    auto keyword_store = storage::sqlite::SqliteKeywordStore::open(*impl->database);
-    if (!keyword_store.ok()) return std::move(keyword_store).error();
-    impl->keyword_store = std::move(keyword_store).value();
     std::vector<std::string> channel_names;
     for (const auto& channel : cfg.channels) channel_names.push_back(channel.name);
-    auto keyword_service = keywords::KeywordService::open(*impl->keyword_store, channel_names,
+    auto keyword_service = keywords::KeywordService::open(*db.keywords, channel_names,
                                                          std::move(zone).value());
     if (!keyword_service.ok()) return std::move(keyword_service).error();
     impl->keywords = std::move(keyword_service).value();
@@ -202,7 +188,7 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     // AI bots on a long connection: the connections exist (not started) before the outbox
     // worker, which may push at once; their frames' endpoint comes with the pipeline below.
     impl->pusher =
-        std::make_unique<AiBotPusher>(*impl->known_chats, cfg.platform.aibot_ack_timeout);
+        std::make_unique<AiBotPusher>(*db.known_chats, cfg.platform.aibot_ack_timeout);
     for (const auto& channel : cfg.channels) {
         if (!channel.long_connection()) continue;
         auto lc = std::make_unique<LongConnectionChannel>();
@@ -223,52 +209,73 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
         std::make_unique<wecom::WecomApiClient>(*impl->http_client, cfg.platform, clock);
     impl->measured_platform = std::make_unique<MeasuredApiClient>(*impl->platform);
     impl->announcer = std::make_unique<tickets::Announcer>(cfg);
+    // The 48-hour window of Official Account users: the gate of their sends, and the alerts.
+    impl->reply_window = std::make_unique<tickets::ReplyWindowService>(
+        *db.conversations, *db.tickets, *db.outbox, cfg);
     tickets::OutboxWorkerOptions outbox_options;
     if (!impl->long_connections.empty()) outbox_options.aibot_push = impl->pusher.get();
+    if (cfg.reply_window.enabled) outbox_options.window_gate = impl->reply_window.get();
+    outbox_options.tickets = db.tickets.get();
     impl->outbox_worker = std::make_unique<tickets::OutboxWorker>(
-        *impl->outbox_store, *impl->response_urls, *impl->measured_platform, cfg, clock,
+        *db.outbox, *db.response_urls, *impl->measured_platform, cfg, clock,
         outbox_options);
     impl->tickets =
-        std::make_unique<tickets::TicketService>(*impl->ticket_store, impl->announcer.get());
+        std::make_unique<tickets::TicketService>(*db.tickets, impl->announcer.get());
     auto* outbox_worker = impl->outbox_worker.get();
     impl->tickets->on_notifications([outbox_worker] { outbox_worker->poke(); });
+    if (cfg.reply_window.enabled) {
+        impl->window_worker = std::make_unique<tickets::ReplyWindowWorker>(
+            *impl->reply_window, *db.conversations, clock,
+            [outbox_worker] { outbox_worker->poke(); });
+        if (!cfg.reply_window.alerts_to.configured()) {
+            spdlog::warn("reply_window.alerts_to is not set: no alerts before windows close");
+        }
+    }
+    auto* window_worker = impl->window_worker.get();
     impl->roles = std::make_unique<handlers::Roles>(cfg);
 
     // The order of the chain is behaviour:
     // 1. dedup: a platform retry is answered from the record and nothing else runs again.
-    impl->pipeline.add(std::make_unique<handlers::DedupHandler>(*impl->dedup_store));
-    // 2. response_url: each AI-bot conversation's latest one-shot URL is kept (durable with the
+    impl->pipeline.add(std::make_unique<handlers::DedupHandler>(*db.dedup));
+    // 2. reply window: an Official Account user's message, click, follow or scan opens their
+    //    48-hour window, and the final answer may answer them; recorded durable with the
+    //    answer whoever decides it, so it comes before every handler that may end the chain.
+    impl->pipeline.add(std::make_unique<handlers::ReplyWindowRecorder>(
+        *db.conversations, *impl->reply_window, [window_worker](tickets::time_point at) {
+            if (window_worker != nullptr) window_worker->scheduled(at);
+        }));
+    // 3. response_url: each AI-bot conversation's latest one-shot URL is kept (durable with the
     //    answer), one way to announce ticket news there later; always passes.
-    impl->pipeline.add(std::make_unique<handlers::ResponseUrlRecorder>(*impl->response_urls));
-    // 3. commands: "@assistant 工单 …", "解决 #12": a ticket command is answered here; any other
+    impl->pipeline.add(std::make_unique<handlers::ResponseUrlRecorder>(*db.response_urls));
+    // 4. commands: "@assistant 工单 …", "解决 #12": a ticket command is answered here; any other
     //    message passes on.
     impl->pipeline.add(std::make_unique<handlers::CommandHandler>(*impl->tickets, *impl->roles));
-    // 4. keyword commands: an admin's "关键词 添加 … => …" edits the rules; before the keyword
+    // 5. keyword commands: an admin's "关键词 添加 … => …" edits the rules; before the keyword
     //    replies, which would otherwise answer it.
     impl->pipeline.add(
         std::make_unique<handlers::KeywordCommandHandler>(*impl->keywords, *impl->roles));
-    // 5. card clicks: a ticket card's button moves the ticket and updates the card; right after
+    // 6. card clicks: a ticket card's button moves the ticket and updates the card; right after
     //    the commands, whose cards it answers, and before help, which must not see the event.
     impl->pipeline.add(std::make_unique<handlers::CardClickHandler>(*impl->tickets, *impl->roles));
-    // 6. keywords: the admins' auto-replies, after the commands (a command is never taken for a
+    // 7. keywords: the admins' auto-replies, after the commands (a command is never taken for a
     //    keyword) and the card clicks; the follow reply and the default reply are theirs too.
     impl->pipeline.add(std::make_unique<handlers::KeywordHandler>(
-        *impl->keywords, *impl->keyword_store, cfg.keywords));
-    // 7. help: welcome events and "help"; last, so that what answers real requests goes first.
+        *impl->keywords, *db.keywords, cfg.keywords));
+    // 8. help: welcome events and "help"; last, so that what answers real requests goes first.
     impl->pipeline.add(std::make_unique<handlers::HelpHandler>(handlers::default_help_texts()));
 
     std::vector<std::string> names;
     for (const auto& channel : cfg.channels) names.push_back(channel.name);
     impl->metrics = std::make_unique<Metrics>(names);
 
-    impl->plaintext_binding = std::make_unique<PlaintextBinding>(*impl->dedup_store);
+    impl->plaintext_binding = std::make_unique<PlaintextBinding>(*db.dedup);
     impl->deadlines = std::make_unique<DeadlineTimer>();
     impl->workers = std::make_unique<WorkQueue>(worker_count(), kMaxQueuedCallbacks);
     const CallbackServices services{*impl->workers, *impl->deadlines, *impl->plaintext_binding,
                                     cfg.callbacks};
 
     // Health from the writer's last commit or probe: never waits on the disk.
-    auto* writes = impl->dedup_store.get();
+    auto* writes = db.dedup.get();
     const auto* connections = &impl->long_connections;
     impl->router = std::make_unique<Router>();
     impl->router->add("GET", "/healthz", health_endpoint([writes, connections] {
@@ -279,7 +286,7 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     for (auto& lc : impl->long_connections) {
         const config::Channel& channel = *cfg.find_channel(lc->connection->channel());
         lc->endpoint = std::make_unique<LongConnectionEndpoint>(
-            channel, impl->pipeline, *impl->known_chats, clock, *impl->metrics, *impl->workers);
+            channel, impl->pipeline, *db.known_chats, clock, *impl->metrics, *impl->workers);
     }
     for (const auto& channel : cfg.channels) {
         if (channel.long_connection()) continue;  // no callback URL
@@ -308,7 +315,7 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     // threads nor the callbacks' workers.
     impl->api_workers = std::make_unique<WorkQueue>(kApiThreads, kMaxQueuedApiRequests);
     impl->api = std::make_unique<api::TicketsApi>(*impl->tickets, clock, cfg.api_tokens,
-                                                  impl->outbox_store.get(),
+                                                  db.outbox.get(),
                                                   [outbox_worker] { outbox_worker->poke(); });
     impl->keywords_api = std::make_unique<api::KeywordsApi>(*impl->keywords, clock,
                                                             *impl->measured_platform, cfg.channels);
@@ -336,9 +343,9 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
         return measured->render() + render_outbox_metrics(*outbox_worker, clock) +
                render_long_connection_metrics(sockets);
     });
-    impl->sweeper = std::make_unique<DedupSweeper>(*impl->dedup_store, clock, cfg.dedup);
-    impl->indexer = std::make_unique<SearchIndexer>(*impl->ticket_store, clock);
-    impl->url_sweeper = std::make_unique<ResponseUrlSweeper>(*impl->response_urls, clock);
+    impl->sweeper = std::make_unique<DedupSweeper>(*db.dedup, clock, cfg.dedup);
+    impl->indexer = std::make_unique<SearchIndexer>(*db.tickets, clock);
+    impl->url_sweeper = std::make_unique<ResponseUrlSweeper>(*db.response_urls, clock);
     return std::unique_ptr<App>(new App(std::move(impl)));
 }
 

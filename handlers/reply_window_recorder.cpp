@@ -66,7 +66,11 @@ Outcome ReplyWindowRecorder::handle(const wecom::InboundMessage& /*msg*/, Contex
 
 void ReplyWindowRecorder::on_complete(const wecom::InboundMessage& msg, const Outcome& final,
                                       Context& ctx) {
-    if (!service_.tracks(ctx.channel) || msg.sender.empty()) return;
+    // A 503 is retried by the platform, which records it then.
+    if (!service_.tracks(ctx.channel) || msg.sender.empty() ||
+        final.kind() == Outcome::Kind::RetryLater) {
+        return;
+    }
     const auto action = window_action_of(msg);
     const bool answered =
         final.kind() == Outcome::Kind::Reply && !ctx.reply_only_acknowledges;

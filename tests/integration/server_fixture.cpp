@@ -67,10 +67,14 @@ long ServerTest::metric(const std::string& sample) {
 }
 
 std::string ServerTest::to_account(const std::string& inner) {
+    return to_account_at(to_unix_seconds(clock_.now()), inner);
+}
+
+std::string ServerTest::to_account_at(std::int64_t create_time, const std::string& inner) {
     const std::string xml =
         "<xml><ToUserName><![CDATA[gh_groupdesk]]></ToUserName><FromUserName><![CDATA["
         "oFollower1]]></FromUserName><CreateTime>" +
-        timestamp() + "</CreateTime>" + inner + "</xml>";
+        std::to_string(create_time) + "</CreateTime>" + inner + "</xml>";
     const auto request = encrypted_callback(channel("service-account"), xml, timestamp(),
                                             "acct" + std::to_string(++account_sequence_));
     const auto response = post(request.target, request.body);
@@ -79,8 +83,9 @@ std::string ServerTest::to_account(const std::string& inner) {
     return open_reply(channel("service-account"), response.body);
 }
 
-std::string ServerTest::account_text(const std::string& text) {
-    return to_account("<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[" + text +
+std::string ServerTest::account_text(const std::string& text, std::optional<std::int64_t> at) {
+    return to_account_at(at.value_or(to_unix_seconds(clock_.now())),
+                      "<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[" + text +
                       "]]></Content><MsgId>" +
                       std::to_string(7600000000000000000 + ++account_sequence_) + "</MsgId>");
 }

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -48,8 +50,11 @@ protected:
     // An encrypted callback to the Official Account channel "service-account" from follower
     // oFollower1: `inner` is the XML after CreateTime. The decrypted reply; "" for "success".
     std::string to_account(const std::string& inner);
-    // A text message from that follower, with a MsgId of its own.
-    std::string account_text(const std::string& text);
+    // The same with the message's CreateTime (the callback itself is signed now).
+    std::string to_account_at(std::int64_t create_time, const std::string& inner);
+    // A text message from that follower, with a MsgId of its own, written at `at` (unix
+    // seconds; now by default).
+    std::string account_text(const std::string& text, std::optional<std::int64_t> at = {});
 
     config::Config config_;
     test::TempDir dir_{"groupdesk-it-"};
