@@ -93,10 +93,11 @@ std::string render_outbox_metrics(const tickets::OutboxWorker& worker, const Clo
         "outcome.\n";
     out += "# TYPE groupdesk_notifications_total counter\n";
     for (Route route : {Route::Webhook, Route::ResponseUrl, Route::AppMessage, Route::CustomMessage,
-                        Route::AiBotSendMsg, Route::None}) {
+                        Route::AiBotSendMsg, Route::None, Route::TemplateMessage}) {
         for (DeliveryOutcome outcome :
              {DeliveryOutcome::Sent, DeliveryOutcome::Retry, DeliveryOutcome::RateLimited,
-              DeliveryOutcome::Failed, DeliveryOutcome::Undeliverable}) {
+              DeliveryOutcome::Failed, DeliveryOutcome::Undeliverable,
+              DeliveryOutcome::Refused}) {
             out += "groupdesk_notifications_total{route=\"";
             out += tickets::to_string(route);
             out += "\",outcome=\"";
