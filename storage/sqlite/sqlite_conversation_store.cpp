@@ -5,7 +5,6 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -54,27 +53,11 @@ constexpr const char* kNextDueSql =
     "SELECT min(next_alert_at) FROM conversations WHERE next_alert_at IS NOT NULL";
 constexpr const char* kCountSql = "SELECT count(*) FROM conversations";
 
-// The words of schema step 7's CHECK constraint. Kept here because the storage must read what it
-// wrote whatever the model's spelling functions do.
-constexpr std::array<std::pair<WindowAction, const char*>, 5> kActionWords{{
-    {WindowAction::Message, "message"},
-    {WindowAction::MenuClick, "menu_click"},
-    {WindowAction::Follow, "follow"},
-    {WindowAction::Scan, "scan"},
-    {WindowAction::Unfollow, "unfollow"},
-}};
-
-std::string action_word(WindowAction action) {
-    for (const auto& [value, word] : kActionWords) {
-        if (value == action) return word;
-    }
-    throw std::invalid_argument("unknown window action");
-}
+// The model's words, which schema step 7's CHECK constraint lists too.
+std::string action_word(WindowAction action) { return std::string(tickets::to_string(action)); }
 
 WindowAction read_action(const std::string& stored) {
-    for (const auto& [value, word] : kActionWords) {
-        if (stored == word) return value;
-    }
+    if (auto action = tickets::parse_window_action(stored)) return *action;
     throw std::runtime_error("stored window action '" + stored + "'");
 }
 
