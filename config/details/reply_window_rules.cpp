@@ -20,7 +20,7 @@ using std::chrono::seconds;
 
 // The platform's window (wecom-protocol.md §15): an alert or nudge at or beyond it never fires.
 constexpr seconds kWindow = std::chrono::hours{48};
-constexpr std::size_t kMaxNudgeBytes = 600;    // the custom message's text limit is 2048 bytes
+constexpr std::size_t kMaxNudgeBytes = 600;    // a short chat message, well inside text limits
 constexpr std::size_t kMaxDurationDigits = 9;  // bounds the number before it can overflow
 constexpr const char* kSection = "reply_window";
 constexpr const char* kAlerts = "reply_window.alerts_to";
@@ -206,9 +206,12 @@ void read_alerts_to(const Json& section, const Config& config, ReplyWindow::Aler
     if (auto chat = string(*alerts, kAlerts, "aibot_chat", problems)) {
         // One fallback group, so that an alert is not announced twice.
         if (alerts->contains("webhook_key")) {
-            problems.push_back(
-                Problem{join(kAlerts, "aibot_chat"),
-                        "cannot be used together with webhook_key; choose one group"});
+            // The key may be the environment's, which the file alone would not show.
+            problems.push_back(Problem{join(kAlerts, "aibot_chat"),
+                                       "cannot be used together with webhook_key (in the file or "
+                                       "as " +
+                                           std::string(kReplyWindowWebhookVariable) +
+                                           "); choose one group"});
         } else {
             read_aibot_chat(*chat, config, out, problems);
         }

@@ -126,8 +126,8 @@ TEST(ReplyWindowRules, EachBrokenRuleNamesItsField) {
          "reply_window.alerts_to.webhook_key: must be 1 to 128 characters from A-Z a-z 0-9 and -, "
          "got 3 characters"},
         {with_window(R"({"alerts_to": {"webhook_key": "k1", "aibot_chat": "group-bot/c"}})"),
-         "reply_window.alerts_to.aibot_chat: cannot be used together with webhook_key; choose "
-         "one group"},
+         "reply_window.alerts_to.aibot_chat: cannot be used together with webhook_key (in the file "
+         "or as GROUPDESK_REPLY_WINDOW_WEBHOOK_KEY); choose one group"},
         {with_window(R"({"alerts_to": {"aibot_chat": "group-bot"}})"),
          "reply_window.alerts_to.aibot_chat: must be \"<channel>/<chatid>\" (an aibot channel and "
          "one of its group chats), got \"group-bot\""},
