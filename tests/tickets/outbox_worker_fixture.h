@@ -180,7 +180,23 @@ public:
                   std::string error) override {
         return changed(rows.finish(id, state, attempts, errcode, std::move(error)));
     }
+    Status finish_with(std::int64_t id, DeliveryState state, int attempts, int errcode,
+                       std::string error, std::vector<Notification> follow_ups,
+                       time_point at) override {
+        return changed(rows.finish_with(id, state, attempts, errcode, std::move(error),
+                                        std::move(follow_ups), at));
+    }
+    Status mark_sent_instead(std::int64_t id, time_point at, int attempts, Route route,
+                             int errcode, std::string why) override {
+        return changed(rows.mark_sent_instead(id, at, attempts, route, errcode, std::move(why)));
+    }
     Status retry(std::int64_t id, time_point now) override { return rows.retry(id, now); }
+    Result<std::vector<std::int64_t>> enqueue(std::vector<Notification> new_rows,
+                                              time_point at) override {
+        auto ids = rows.enqueue(std::move(new_rows), at);
+        (void)changed(ok_status());
+        return ids;
+    }
     Result<std::optional<Notification>> find(std::int64_t id) override { return rows.find(id); }
     Result<std::vector<Notification>> list(const NotificationQuery& q) override {
         return rows.list(q);

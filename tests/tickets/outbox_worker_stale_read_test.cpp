@@ -60,7 +60,17 @@ public:
     Status finish(std::int64_t, DeliveryState, int, int, std::string) override {
         return ok_status();
     }
+    Status finish_with(std::int64_t, DeliveryState, int, int, std::string,
+                       std::vector<Notification>, time_point) override {
+        return ok_status();
+    }
+    Status mark_sent_instead(std::int64_t, time_point, int, Route, int, std::string) override {
+        return ok_status();
+    }
     Status retry(std::int64_t, time_point) override { return ok_status(); }
+    Result<std::vector<std::int64_t>> enqueue(std::vector<Notification>, time_point) override {
+        return std::vector<std::int64_t>{};
+    }
     Result<std::optional<Notification>> find(std::int64_t) override {
         std::lock_guard lock(mutex_);
         return std::optional<Notification>(row_);

@@ -210,11 +210,16 @@ TEST_F(ReplyWindowWorkerTest, AClosedWindowSendsATicketsNewsAsTheTemplateWhenCon
     EXPECT_EQ(sent.route, Route::TemplateMessage);
     EXPECT_TRUE(has(sent.last_error, "template")) << sent.last_error;
     EXPECT_TRUE(calls("custom").empty());
-    ASSERT_EQ(calls("template").size(), 1u);
-    const std::string body = calls("template")[0].content;
-    EXPECT_TRUE(has(body, "TPL-TICKET")) << body;
-    EXPECT_TRUE(has(body, "打印机坏了")) << body;
-    EXPECT_TRUE(has(body, "#" + std::to_string(ticket))) << body;
+    const auto templates = api_.template_calls();
+    ASSERT_EQ(templates.size(), 1u);
+    EXPECT_EQ(templates[0].openid, kUser);
+    EXPECT_EQ(templates[0].template_id, "TPL-TICKET");
+    EXPECT_EQ(templates[0].client_msg_id, "groupdesk-" + std::to_string(id));
+    const std::vector<std::pair<std::string, std::string>> fields = {
+        {"character_string2", "#" + std::to_string(ticket)},
+        {"phrase3", "待处理"},
+        {"thing1", "打印机坏了"}};
+    EXPECT_EQ(templates[0].data, fields);
     EXPECT_TRUE(calls("webhook").empty());  // it reached the user: nothing to alert
 
     // An agent's own message has no template: it is refused as before.
