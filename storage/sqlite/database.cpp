@@ -207,6 +207,71 @@ constexpr std::string_view kMigrations[] = {
     "  at INTEGER NOT NULL"
     ");"
     "CREATE INDEX keyword_hits_rule_at ON keyword_hits (rule_id, at);",
+    // 7: the 48-hour reply windows of Official Account conversations (tickets/reply_window.h,
+    // conversation_store.h), and outbox rows that belong to no ticket (alerts, agents' messages).
+    // Times are unix seconds, enums their lower-case words. conversations_next_alert holds only
+    // rows with work left, so the worker's due() and next_due() are seeks into a small index;
+    // conversations_deadline serves the list, closing first.
+    "CREATE TABLE conversations ("
+    "  channel TEXT NOT NULL,"
+    "  user_id TEXT NOT NULL,"
+    "  opened_by TEXT NOT NULL"
+    "    CHECK (opened_by IN ('message', 'menu_click', 'follow', 'scan', 'unfollow')),"
+    "  window_opened_at INTEGER NOT NULL,"
+    "  last_action_at INTEGER NOT NULL,"
+    "  deadline INTEGER NOT NULL,"
+    "  quota_left INTEGER NOT NULL,"
+    "  last_message_at INTEGER,"
+    "  last_answer_at INTEGER,"
+    "  last_excerpt TEXT NOT NULL,"
+    "  alerts_done INTEGER NOT NULL,"
+    "  nudged INTEGER NOT NULL CHECK (nudged IN (0, 1)),"
+    "  next_alert_at INTEGER,"
+    "  last_source_key TEXT NOT NULL,"
+    "  PRIMARY KEY (channel, user_id)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX conversations_next_alert ON conversations (next_alert_at)"
+    "  WHERE next_alert_at IS NOT NULL;"
+    "CREATE INDEX conversations_deadline ON conversations (deadline, channel, user_id);"
+    // The outbox again, with ticket NULL for a row about no ticket and the row's kind; SQLite
+    // cannot drop NOT NULL in place. Nothing references outbox, so dropping it is valid with
+    // foreign keys on. The sequence is carried over, so an id is never handed out twice (the
+    // copy alone would restart after the highest id still stored).
+    "CREATE TABLE outbox_new ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  ticket INTEGER REFERENCES tickets (number),"
+    "  kind TEXT NOT NULL DEFAULT 'ticket',"
+    "  route TEXT NOT NULL,"
+    "  channel TEXT NOT NULL,"
+    "  target TEXT NOT NULL,"
+    "  order_key TEXT NOT NULL,"
+    "  markdown INTEGER NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  mentions TEXT NOT NULL,"
+    "  state TEXT NOT NULL,"
+    "  attempts INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  next_attempt_at INTEGER NOT NULL,"
+    "  sent_at INTEGER,"
+    "  last_errcode INTEGER NOT NULL,"
+    "  last_error TEXT NOT NULL"
+    ");"
+    "INSERT INTO outbox_new (id, ticket, kind, route, channel, target, order_key, markdown, text,"
+    "  mentions, state, attempts, created_at, next_attempt_at, sent_at, last_errcode, last_error)"
+    "  SELECT id, ticket, 'ticket', route, channel, target, order_key, markdown, text, mentions,"
+    "  state, attempts, created_at, next_attempt_at, sent_at, last_errcode, last_error"
+    "  FROM outbox;"
+    "DELETE FROM sqlite_sequence WHERE name = 'outbox_new';"
+    "INSERT INTO sqlite_sequence (name, seq)"
+    "  SELECT 'outbox_new', seq FROM sqlite_sequence WHERE name = 'outbox';"
+    "DROP TABLE outbox;"
+    "ALTER TABLE outbox_new RENAME TO outbox;"
+    "CREATE INDEX outbox_heads ON outbox (state, order_key, id);"
+    "CREATE INDEX outbox_next ON outbox (state, next_attempt_at);"
+    "CREATE INDEX outbox_state ON outbox (state, id);"
+    "CREATE INDEX outbox_ticket ON outbox (ticket, id);"
+    // One conversation's rows, newest first (the API's per-conversation list).
+    "CREATE INDEX outbox_order_key ON outbox (order_key, id);",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));

@@ -1,5 +1,5 @@
-// SqliteOutboxStore: the outbox table's SQL — inserts inside a ticket change's job, the delivery
-// worker's claim and mark statements, and the admin's lists.
+// SqliteOutboxStore: the outbox table's SQL — inserts inside a ticket or conversation change's job,
+// the delivery worker's claim and mark statements, and the admin's lists.
 #include "storage/sqlite/sqlite_outbox_store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -12,6 +12,7 @@
 
 #include "common/clock.h"
 #include "storage/sqlite/lookup.h"
+#include "storage/sqlite/outbox_columns.h"
 #include "storage/sqlite/reader_pool.h"
 #include "storage/sqlite/writer.h"
 #include "tickets/ticket_store.h"
@@ -23,14 +24,14 @@ using tickets::Notification;
 
 namespace {
 
-#define GD_OUTBOX_COLUMNS                                                              \
-    "id, ticket, route, channel, target, order_key, markdown, text, mentions, state, " \
-    "attempts, created_at, next_attempt_at, sent_at, last_errcode, last_error"
+using outbox_columns::read_row;
+using outbox_columns::read_rows;
 
+// ?1 NULL for a row about no ticket.
 constexpr const char* kInsertSql =
-    "INSERT INTO outbox (ticket, route, channel, target, order_key, markdown, text, mentions, "
-    "state, attempts, created_at, next_attempt_at, sent_at, last_errcode, last_error) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10, NULL, 0, '')";
+    "INSERT INTO outbox (ticket, kind, route, channel, target, order_key, markdown, text, "
+    "mentions, state, attempts, created_at, next_attempt_at, sent_at, last_errcode, last_error) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?11, NULL, 0, '')";
 // ?1 pending. The head of an order key is its lowest pending id (outbox_heads, a seek per key);
 // the pending rows due are found through outbox_next. Sent rows are never read.
 // Each conversation's head (its lowest pending id), found by stepping from one order key to the
@@ -55,6 +56,9 @@ constexpr const char* kNextDueSql = GD_OUTBOX_HEADS
 constexpr const char* kBacklogSql = "SELECT count(*), min(created_at) FROM outbox WHERE state = ?1";
 constexpr const char* kMarkSentSql =
     "UPDATE outbox SET state = ?2, sent_at = ?3, attempts = ?4 WHERE id = ?1";
+constexpr const char* kMarkSentInsteadSql =
+    "UPDATE outbox SET state = ?2, sent_at = ?3, attempts = ?4, route = ?5, last_errcode = ?6,"
+    " last_error = ?7 WHERE id = ?1";
 // A reschedule without a reason (a rate-limit wait) keeps the last failure on record.
 constexpr const char* kRescheduleSql =
     "UPDATE outbox SET next_attempt_at = ?2, attempts = ?3,"
@@ -63,71 +67,14 @@ constexpr const char* kRescheduleSql =
 constexpr const char* kFinishSql =
     "UPDATE outbox SET state = ?2, attempts = ?3, last_errcode = ?4, last_error = ?5 "
     "WHERE id = ?1";
-// ?3 and ?4: the two states an admin may retry.
+// ?3 to ?6: the states an admin may retry (every end but Sent).
 constexpr const char* kRetrySql =
-    "UPDATE outbox SET state = ?2, next_attempt_at = ?5 WHERE id = ?1 AND state IN (?3, ?4)";
+    "UPDATE outbox SET state = ?2, next_attempt_at = ?7"
+    " WHERE id = ?1 AND state IN (?3, ?4, ?5, ?6)";
 constexpr const char* kExistsSql = "SELECT 1 FROM outbox WHERE id = ?1";
 constexpr const char* kFindSql = "SELECT " GD_OUTBOX_COLUMNS " FROM outbox WHERE id = ?1";
 
 std::string word(DeliveryState state) { return std::string(to_string(state)); }
-
-std::string join_mentions(const std::vector<std::string>& mentions) {
-    std::string out;
-    for (const auto& m : mentions) {
-        if (!out.empty()) out += '\n';
-        out += m;
-    }
-    return out;
-}
-
-std::vector<std::string> split_mentions(const std::string& joined) {
-    std::vector<std::string> out;
-    if (joined.empty()) return out;
-    std::size_t start = 0;
-    for (;;) {
-        const std::size_t end = joined.find('\n', start);
-        out.push_back(joined.substr(start, end - start));
-        if (end == std::string::npos) return out;
-        start = end + 1;
-    }
-}
-
-// An enum word; one this build cannot read is a broken row, not a passing disk fault.
-template <class Parse>
-auto parse_column(SQLite::Statement& s, int index, Parse parse, std::string_view what) {
-    const std::string stored = s.getColumn(index).getString();
-    auto value = parse(stored);
-    if (!value) throw std::runtime_error("stored " + std::string(what) + " '" + stored + "'");
-    return *value;
-}
-
-// Columns in GD_OUTBOX_COLUMNS order.
-Notification read_row(SQLite::Statement& s) {
-    Notification n;
-    n.id = s.getColumn(0).getInt64();
-    n.ticket = s.getColumn(1).getInt64();
-    n.route = parse_column(s, 2, tickets::parse_route, "route");
-    n.channel = s.getColumn(3).getString();
-    n.target = s.getColumn(4).getString();
-    n.order_key = s.getColumn(5).getString();
-    n.markdown = s.getColumn(6).getInt() != 0;
-    n.text = s.getColumn(7).getString();
-    n.mentions = split_mentions(s.getColumn(8).getString());
-    n.state = parse_column(s, 9, tickets::parse_delivery_state, "delivery state");
-    n.attempts = s.getColumn(10).getInt();
-    n.created_at = from_unix_seconds(s.getColumn(11).getInt64());
-    n.next_attempt_at = from_unix_seconds(s.getColumn(12).getInt64());
-    if (!s.getColumn(13).isNull()) n.sent_at = from_unix_seconds(s.getColumn(13).getInt64());
-    n.last_errcode = s.getColumn(14).getInt();
-    n.last_error = s.getColumn(15).getString();
-    return n;
-}
-
-std::vector<Notification> read_rows(SQLite::Statement& s) {
-    std::vector<Notification> rows;
-    while (s.executeStep()) rows.push_back(read_row(s));
-    return rows;
-}
 
 std::int64_t seconds(tickets::time_point t) { return to_unix_seconds(t); }
 
@@ -137,25 +84,68 @@ Status require_row(int changed, std::int64_t id) {
     return make_error(ErrorCode::NotFound, "notification " + std::to_string(id) + " not found");
 }
 
+bool ends_unsent(DeliveryState state) {
+    return state == DeliveryState::Failed || state == DeliveryState::Undeliverable ||
+           state == DeliveryState::WindowClosed || state == DeliveryState::QuotaExhausted;
+}
+
+Status check_finish_state(DeliveryState state) {
+    if (ends_unsent(state)) return ok_status();
+    return make_error(ErrorCode::InvalidArgument,
+                      "finish takes Failed, Undeliverable, WindowClosed or QuotaExhausted");
+}
+
+// One new Pending row of ticket `ticket` (0: none, stored NULL); returns its id.
+std::int64_t insert_row(WriteContext& w, std::int64_t ticket, const Notification& n,
+                        const std::string& pending, tickets::time_point at) {
+    auto& insert = w.statement(kInsertSql);
+    if (ticket != 0) {
+        insert.bind(1, ticket);
+    } else {
+        insert.bind(1);  // NULL
+    }
+    insert.bind(2, std::string(to_string(n.kind)));
+    insert.bind(3, std::string(to_string(n.route)));
+    insert.bindNoCopy(4, n.channel);  // the caller's rows outlive the statement's use of them
+    insert.bindNoCopy(5, n.target);
+    insert.bindNoCopy(6, n.order_key);
+    insert.bind(7, n.markdown ? 1 : 0);
+    insert.bindNoCopy(8, n.text);
+    insert.bind(9, outbox_columns::join_mentions(n.mentions));
+    insert.bindNoCopy(10, pending);
+    insert.bind(11, seconds(at));
+    insert.exec();
+    return w.connection().getLastInsertRowid();
+}
+
+std::vector<std::int64_t> insert_rows(WriteContext& w, std::int64_t ticket,
+                                      const std::vector<Notification>& rows,
+                                      tickets::time_point at) {
+    const std::string pending = word(DeliveryState::Pending);
+    std::vector<std::int64_t> ids;
+    ids.reserve(rows.size());
+    for (const Notification& n : rows) {
+        ids.push_back(insert_row(w, ticket != 0 ? ticket : n.ticket, n, pending, at));
+    }
+    return ids;
+}
+
+Status finish_row(WriteContext& w, std::int64_t id, DeliveryState state, int attempts, int errcode,
+                  const std::string& error) {
+    auto& update = w.statement(kFinishSql);
+    update.bind(1, id);
+    update.bind(2, word(state));
+    update.bind(3, attempts);
+    update.bind(4, errcode);
+    update.bindNoCopy(5, error);
+    return require_row(update.exec(), id);
+}
+
 }  // namespace
 
 void insert_notifications(WriteContext& w, std::int64_t ticket,
                           const std::vector<Notification>& rows, tickets::time_point at) {
-    const std::string pending = word(DeliveryState::Pending);
-    for (const Notification& n : rows) {
-        auto& insert = w.statement(kInsertSql);
-        insert.bind(1, ticket);
-        insert.bind(2, std::string(to_string(n.route)));
-        insert.bindNoCopy(3, n.channel);  // the change outlives the statement's use of it
-        insert.bindNoCopy(4, n.target);
-        insert.bindNoCopy(5, n.order_key);
-        insert.bind(6, n.markdown ? 1 : 0);
-        insert.bindNoCopy(7, n.text);
-        insert.bind(8, join_mentions(n.mentions));
-        insert.bindNoCopy(9, pending);
-        insert.bind(10, seconds(at));
-        insert.exec();
-    }
+    insert_rows(w, ticket, rows, at);
 }
 
 Result<std::unique_ptr<SqliteOutboxStore>> SqliteOutboxStore::open(Database& db) {
@@ -235,18 +225,48 @@ Status SqliteOutboxStore::reschedule(std::int64_t id, tickets::time_point at, in
 
 Status SqliteOutboxStore::finish(std::int64_t id, DeliveryState state, int attempts, int errcode,
                                  std::string error) {
-    if (state != DeliveryState::Failed && state != DeliveryState::Undeliverable) {
-        return make_error(ErrorCode::InvalidArgument, "finish takes Failed or Undeliverable");
-    }
+    if (Status valid = check_finish_state(state); !valid.ok()) return valid;
     return db_.writer().run_status([&](WriteContext& w) -> Status {
-        auto& update = w.statement(kFinishSql);
+        return finish_row(w, id, state, attempts, errcode, error);
+    });
+}
+
+Status SqliteOutboxStore::finish_with(std::int64_t id, DeliveryState state, int attempts,
+                                      int errcode, std::string error,
+                                      std::vector<Notification> follow_ups,
+                                      tickets::time_point at) {
+    if (Status valid = check_finish_state(state); !valid.ok()) return valid;
+    return db_.writer().run_status([&](WriteContext& w) -> Status {
+        // An error rolls the job back: no follow-up without its finished row.
+        if (Status done = finish_row(w, id, state, attempts, errcode, error); !done.ok()) {
+            return done;
+        }
+        insert_rows(w, 0, follow_ups, at);
+        return ok_status();
+    });
+}
+
+Status SqliteOutboxStore::mark_sent_instead(std::int64_t id, tickets::time_point at, int attempts,
+                                            tickets::Route route, int errcode, std::string why) {
+    return db_.writer().run_status([&](WriteContext& w) -> Status {
+        auto& update = w.statement(kMarkSentInsteadSql);
         update.bind(1, id);
-        update.bind(2, word(state));
-        update.bind(3, attempts);
-        update.bind(4, errcode);
-        update.bindNoCopy(5, error);
+        update.bind(2, word(DeliveryState::Sent));
+        update.bind(3, seconds(at));
+        update.bind(4, attempts);
+        update.bind(5, std::string(to_string(route)));
+        update.bind(6, errcode);
+        update.bindNoCopy(7, why);
         return require_row(update.exec(), id);
     });
+}
+
+Result<std::vector<std::int64_t>> SqliteOutboxStore::enqueue(std::vector<Notification> rows,
+                                                             tickets::time_point at) {
+    return db_.writer().run<std::vector<std::int64_t>>(
+        [&](WriteContext& w) -> Result<std::vector<std::int64_t>> {
+            return insert_rows(w, 0, rows, at);
+        });
 }
 
 Status SqliteOutboxStore::retry(std::int64_t id, tickets::time_point now) {
@@ -256,7 +276,9 @@ Status SqliteOutboxStore::retry(std::int64_t id, tickets::time_point now) {
         update.bind(2, word(DeliveryState::Pending));
         update.bind(3, word(DeliveryState::Failed));
         update.bind(4, word(DeliveryState::Undeliverable));
-        update.bind(5, seconds(now));
+        update.bind(5, word(DeliveryState::WindowClosed));
+        update.bind(6, word(DeliveryState::QuotaExhausted));
+        update.bind(7, seconds(now));
         if (update.exec() > 0) return ok_status();
         // Nothing changed: tell a missing row from one that is not finished.
         auto& exists = w.statement(kExistsSql);
@@ -285,20 +307,25 @@ Result<std::vector<Notification>> SqliteOutboxStore::list(const tickets::Notific
     // Fixed placeholder numbers, so each combination of filters is one cached statement.
     std::string sql = "SELECT " GD_OUTBOX_COLUMNS " FROM outbox WHERE 1";
     if (q.state) sql += " AND state = ?1";
-    if (q.ticket) sql += " AND ticket = ?2";
+    // Ticket 0 is "about no ticket", stored NULL.
+    const bool no_ticket = q.ticket && *q.ticket == 0;
+    if (q.ticket) sql += no_ticket ? " AND ticket IS NULL" : " AND ticket = ?2";
+    if (q.kind) sql += " AND kind = ?5";
+    if (q.order_key) sql += " AND order_key = ?6";
     if (q.after) sql += " AND id < ?3";
     sql += " ORDER BY id DESC LIMIT ?4";
     const std::string state = q.state ? word(*q.state) : std::string();
+    const std::string kind = q.kind ? std::string(to_string(*q.kind)) : std::string();
     return lookup<std::vector<Notification>>(db_, "outbox list", [&](ReaderPool::Lease& lease) {
         auto& select = lease.statement(sql);
         if (q.state) select.bindNoCopy(1, state);
-        if (q.ticket) select.bind(2, *q.ticket);
+        if (q.ticket && !no_ticket) select.bind(2, *q.ticket);
         if (q.after) select.bind(3, *q.after);
         select.bind(4, limit);
+        if (q.kind) select.bindNoCopy(5, kind);
+        if (q.order_key) select.bindNoCopy(6, *q.order_key);
         return read_rows(select);
     });
 }
-
-#undef GD_OUTBOX_COLUMNS
 
 }  // namespace groupdesk::storage::sqlite

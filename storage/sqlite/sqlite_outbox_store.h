@@ -19,7 +19,8 @@ namespace groupdesk::storage::sqlite {
 class WriteContext;
 
 // Stores `rows` as new Pending rows of ticket `ticket`, created and due at `at`, inside the
-// caller's job (its savepoint makes them part of the change). What the caller set for id, state,
+// caller's job (its savepoint makes them part of the change). `ticket` 0: each row's own ticket
+// (0 there too: about no ticket, stored NULL). What the caller set for id, state,
 // attempts, sent_at or the last error is ignored: nobody tried these rows yet. Throws
 // SQLite::Exception, like any statement in a job.
 void insert_notifications(WriteContext& w, std::int64_t ticket,
@@ -29,8 +30,8 @@ void insert_notifications(WriteContext& w, std::int64_t ticket,
 // cost follows the backlog, not the history of sent rows. next_due() is the earliest time due()
 // would return a row: a follower due before its order key's head does not count.
 // reschedule() with errcode 0 and no error (a wait for the rate limit) keeps the last failure.
-// The mark methods return NotFound for an id that does not exist; finish() takes only Failed or
-// Undeliverable (InvalidArgument otherwise).
+// The mark methods return NotFound for an id that does not exist; finish() and finish_with() take
+// only Failed, Undeliverable, WindowClosed or QuotaExhausted (InvalidArgument otherwise).
 class SqliteOutboxStore final : public tickets::OutboxStore {
 public:
     // `db` must outlive the store.
@@ -48,7 +49,14 @@ public:
                       std::string error) override;
     Status finish(std::int64_t id, tickets::DeliveryState state, int attempts, int errcode,
                   std::string error) override;
+    Status finish_with(std::int64_t id, tickets::DeliveryState state, int attempts, int errcode,
+                       std::string error, std::vector<tickets::Notification> follow_ups,
+                       tickets::time_point at) override;
+    Status mark_sent_instead(std::int64_t id, tickets::time_point at, int attempts,
+                             tickets::Route route, int errcode, std::string why) override;
     Status retry(std::int64_t id, tickets::time_point now) override;
+    Result<std::vector<std::int64_t>> enqueue(std::vector<tickets::Notification> rows,
+                                              tickets::time_point at) override;
 
     Result<std::optional<tickets::Notification>> find(std::int64_t id) override;
     Result<std::vector<tickets::Notification>> list(

@@ -43,16 +43,7 @@ protected:
 
     // A new ticket announced to each of `targets` at kT; the new rows' ids in that order.
     std::vector<std::int64_t> announce(const std::vector<std::string>& targets) {
-        Ticket t = make_ticket(reserve(*backend_.tickets));
-        t.updated_at = kT;
-        TicketChange change = create_change(t);
-        for (const auto& target : targets)
-            change.notifications.push_back(make_notification(target));
-        EXPECT_TRUE(apply_and_wait(*backend_.tickets, change).ok());
-        auto rows = list_ok(outbox(), {.ticket = t.number, .limit = kMaxPageSize});
-        std::vector<std::int64_t> out;
-        for (auto it = rows.rbegin(); it != rows.rend(); ++it) out.push_back(it->id);
-        return out;
+        return outbox_test::announce(*backend_.tickets, outbox(), targets, kT);
     }
 
     Backend backend_;

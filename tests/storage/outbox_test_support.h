@@ -80,6 +80,26 @@ inline Notification make_notification(std::string target, std::string text = "å·
     return n;
 }
 
+// A new ticket announced to each of `targets` at `when`; the new rows' ids in that order.
+inline std::vector<std::int64_t> announce(TicketStore& tickets, OutboxStore& outbox,
+                                          const std::vector<std::string>& targets,
+                                          tickets::time_point when) {
+    Ticket t = make_ticket(reserve(tickets));
+    t.updated_at = when;
+    TicketChange change = create_change(t);
+    for (const auto& target : targets) change.notifications.push_back(make_notification(target));
+    EXPECT_TRUE(apply_and_wait(tickets, change).ok());
+    NotificationQuery query;
+    query.ticket = t.number;
+    query.limit = kMaxPageSize;
+    auto rows = outbox.list(query);
+    EXPECT_TRUE(rows.ok());
+    std::vector<std::int64_t> out;
+    if (!rows.ok()) return out;
+    for (auto it = rows->rbegin(); it != rows->rend(); ++it) out.push_back(it->id);
+    return out;
+}
+
 inline std::vector<std::int64_t> ids(const std::vector<Notification>& rows) {
     std::vector<std::int64_t> out;
     out.reserve(rows.size());

@@ -1,5 +1,6 @@
 // MemoryOutboxStore: an in-memory OutboxStore for tests, held to the same contract as SQLite's.
-// Rows arrive with a ticket's change: MemoryTicketStore calls add() in its own apply().
+// Rows arrive with a ticket's change (MemoryTicketStore calls add() in its own apply()) or a
+// conversation's (MemoryConversationStore calls add_rows()).
 #pragma once
 
 #include <algorithm>
@@ -25,19 +26,16 @@ public:
     // `at`. What the caller set for state, attempts or the last error does not matter: a row
     // nobody tried yet has none of them.
     void add(std::int64_t ticket, std::vector<tickets::Notification> rows, tickets::time_point at) {
+        for (auto& n : rows) n.ticket = ticket;
+        add_rows(std::move(rows), at);
+    }
+
+    // The same, keeping each row's own ticket (0: none) and kind; returns the new ids. What
+    // MemoryConversationStore::update() stores its notifications with.
+    std::vector<std::int64_t> add_rows(std::vector<tickets::Notification> rows,
+                                       tickets::time_point at) {
         std::lock_guard lock(mutex_);
-        for (auto& n : rows) {
-            n.id = ++last_id_;
-            n.ticket = ticket;
-            n.state = tickets::DeliveryState::Pending;
-            n.attempts = 0;
-            n.created_at = seconds(at);
-            n.next_attempt_at = n.created_at;
-            n.sent_at.reset();
-            n.last_errcode = 0;
-            n.last_error.clear();
-            rows_.emplace(n.id, std::move(n));
-        }
+        return add_locked(std::move(rows), at);
     }
 
     Result<std::vector<tickets::Notification>> due(tickets::time_point now,
@@ -102,18 +100,39 @@ public:
 
     Status finish(std::int64_t id, tickets::DeliveryState state, int attempts, int errcode,
                   std::string error) override {
-        if (state != tickets::DeliveryState::Failed &&
-            state != tickets::DeliveryState::Undeliverable) {
-            return make_error(ErrorCode::InvalidArgument, "finish takes Failed or Undeliverable");
-        }
+        if (!ends_unsent(state)) return finish_state_error();
+        std::lock_guard lock(mutex_);
+        return finish_locked(id, state, attempts, errcode, std::move(error));
+    }
+
+    Status finish_with(std::int64_t id, tickets::DeliveryState state, int attempts, int errcode,
+                       std::string error, std::vector<tickets::Notification> follow_ups,
+                       tickets::time_point at) override {
+        if (!ends_unsent(state)) return finish_state_error();
+        std::lock_guard lock(mutex_);
+        Status finished = finish_locked(id, state, attempts, errcode, std::move(error));
+        if (!finished.ok()) return finished;  // no follow-up without its finished row
+        add_locked(std::move(follow_ups), at);
+        return Status{};
+    }
+
+    Status mark_sent_instead(std::int64_t id, tickets::time_point at, int attempts,
+                             tickets::Route route, int errcode, std::string why) override {
         std::lock_guard lock(mutex_);
         auto* n = row_locked(id);
         if (n == nullptr) return make_error(ErrorCode::NotFound, "no such notification");
-        n->state = state;
+        n->state = tickets::DeliveryState::Sent;
+        n->sent_at = seconds(at);
         n->attempts = attempts;
+        n->route = route;
         n->last_errcode = errcode;
-        n->last_error = std::move(error);
+        n->last_error = std::move(why);
         return Status{};
+    }
+
+    Result<std::vector<std::int64_t>> enqueue(std::vector<tickets::Notification> rows,
+                                              tickets::time_point at) override {
+        return add_rows(std::move(rows), at);
     }
 
     Status retry(std::int64_t id, tickets::time_point now) override {
@@ -145,6 +164,8 @@ public:
             if (q.after && n.id >= *q.after) continue;
             if (q.state && n.state != *q.state) continue;
             if (q.ticket && n.ticket != *q.ticket) continue;
+            if (q.kind && n.kind != *q.kind) continue;
+            if (q.order_key && n.order_key != *q.order_key) continue;
             out.push_back(n);
         }
         return out;
@@ -153,6 +174,47 @@ public:
 private:
     static tickets::time_point seconds(tickets::time_point t) {
         return std::chrono::floor<std::chrono::seconds>(t);
+    }
+
+    static bool ends_unsent(tickets::DeliveryState state) {
+        using tickets::DeliveryState;
+        return state == DeliveryState::Failed || state == DeliveryState::Undeliverable ||
+               state == DeliveryState::WindowClosed || state == DeliveryState::QuotaExhausted;
+    }
+
+    static Error finish_state_error() {
+        return make_error(ErrorCode::InvalidArgument,
+                          "finish takes Failed, Undeliverable, WindowClosed or QuotaExhausted");
+    }
+
+    std::vector<std::int64_t> add_locked(std::vector<tickets::Notification> rows,
+                                         tickets::time_point at) {
+        std::vector<std::int64_t> ids;
+        ids.reserve(rows.size());
+        for (auto& n : rows) {
+            n.id = ++last_id_;
+            n.state = tickets::DeliveryState::Pending;
+            n.attempts = 0;
+            n.created_at = seconds(at);
+            n.next_attempt_at = n.created_at;
+            n.sent_at.reset();
+            n.last_errcode = 0;
+            n.last_error.clear();
+            ids.push_back(n.id);
+            rows_.emplace(n.id, std::move(n));
+        }
+        return ids;
+    }
+
+    Status finish_locked(std::int64_t id, tickets::DeliveryState state, int attempts, int errcode,
+                         std::string error) {
+        auto* n = row_locked(id);
+        if (n == nullptr) return make_error(ErrorCode::NotFound, "no such notification");
+        n->state = state;
+        n->attempts = attempts;
+        n->last_errcode = errcode;
+        n->last_error = std::move(error);
+        return Status{};
     }
 
     tickets::Notification* row_locked(std::int64_t id) {
