@@ -8,8 +8,9 @@
 namespace groupdesk::bot {
 namespace {
 
-constexpr std::array<std::string_view, 5> kApiNames = {"webhook", "response_url", "message_send",
-                                                       "custom_send", "autoreply_info"};
+// Indexed by the numbers the calls below pass to measured(); new APIs go at the end.
+constexpr std::array<std::string_view, 6> kApiNames = {
+    "webhook", "response_url", "message_send", "custom_send", "autoreply_info", "template_send"};
 constexpr std::array<std::string_view, 3> kOutcomeNames = {"ok", "retryable", "failed"};
 
 std::string number(double v) {
@@ -49,6 +50,12 @@ Status MeasuredApiClient::send_custom_message(const config::Channel& channel,
                                               std::string_view openid,
                                               const wecom::OutboundMessage& message) {
     return measured(3, [&] { return inner_.send_custom_message(channel, openid, message); });
+}
+
+Status MeasuredApiClient::send_template_message(const config::Channel& channel,
+                                                std::string_view openid,
+                                                const wecom::TemplateMessage& message) {
+    return measured(5, [&] { return inner_.send_template_message(channel, openid, message); });
 }
 
 Result<std::string> MeasuredApiClient::get_autoreply_info(const config::Channel& channel) {

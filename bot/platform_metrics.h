@@ -28,12 +28,14 @@ public:
                             const wecom::OutboundMessage& message) override;
     Status send_custom_message(const config::Channel& channel, std::string_view openid,
                                const wecom::OutboundMessage& message) override;
+    Status send_template_message(const config::Channel& channel, std::string_view openid,
+                                 const wecom::TemplateMessage& message) override;
     Result<std::string> get_autoreply_info(const config::Channel& channel) override;
 
     std::string render() const;
 
 private:
-    static constexpr std::size_t kApis = 5;
+    static constexpr std::size_t kApis = 6;
     static constexpr std::size_t kOutcomes = 3;
     static constexpr std::array<double, 10> kBuckets = {0.01, 0.025, 0.05, 0.1, 0.25,
                                                         0.5,  1.0,   2.5,  5.0, 10.0};

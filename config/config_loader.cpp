@@ -21,6 +21,7 @@
 #include "config/details/channel_rules.h"
 #include "config/details/people_rules.h"
 #include "config/details/platform_rules.h"
+#include "config/details/reply_window_rules.h"
 
 namespace groupdesk::config {
 namespace {
@@ -102,6 +103,7 @@ Origins apply_env_overrides(Json& root, const EnvLookup& env) {
     Origins origins;
     if (!env || !root.is_object()) return origins;
     details::apply_token_overrides(root, env, origins);
+    details::apply_reply_window_override(root, env, origins);
     if (!root.contains("channels")) return origins;
     Json& channels = root["channels"];
     if (!channels.is_array()) return origins;
@@ -199,7 +201,7 @@ Config Checker::read(const Json& root) {
     Config c;
     check_keys(root, "",
                {"listen", "database", "http", "callbacks", "dedup", "log", "channels", "agents",
-                "admins", "api_tokens", "platform", "outbox", "keywords"});
+                "admins", "api_tokens", "platform", "outbox", "keywords", "reply_window"});
 
     const Json* listen = section(root, "listen", {"address", "port", "threads"});
     if (auto address = string(listen, "address", "listen")) {
@@ -280,6 +282,7 @@ Config Checker::read(const Json& root) {
     details::read_people(root, c, problems);
     details::read_platform(root, c, problems);
     details::read_keywords(root, c, problems);
+    details::read_reply_window(root, c, problems);
     report(problems);
     return c;
 }
@@ -301,11 +304,10 @@ void Checker::read_channels(const Json& root, Config& config) {
 
 // Reads the channel's fields as they are; judging them is channel_rules' job.
 Channel Checker::read_channel(const Json& obj, const std::string& path) {
-    check_keys(
-        obj, path,
-        {"name", "kind", "token", "encoding_aes_key", "receive_id", "secret", "accept_plaintext",
-         "bot_names", "agents", "agent_id", "group_webhooks", "ticket_cards", "transport",
-         "bot_id"});
+    check_keys(obj, path,
+               {"name", "kind", "token", "encoding_aes_key", "receive_id", "secret",
+                "accept_plaintext", "bot_names", "agents", "agent_id", "group_webhooks",
+                "ticket_cards", "transport", "bot_id", "template_fallback"});
     auto field = [&obj](const char* key) {
         details::StringField f;
         f.present = obj.contains(key);
@@ -322,6 +324,7 @@ Channel Checker::read_channel(const Json& obj, const std::string& path) {
     problems.clear();
     details::read_channel_people(obj, path, channel, problems);
     details::read_channel_platform(obj, path, channel, problems);
+    details::read_template_fallback(obj, path, channel, problems);
     report(problems);
     if (obj.contains("accept_plaintext")) {
         const Json& value = obj["accept_plaintext"];

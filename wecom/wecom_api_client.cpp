@@ -168,6 +168,25 @@ Status WecomApiClient::send_custom_message(const config::Channel& channel, std::
                                      dump(body)));
 }
 
+// Empty url and client_msg_id are left out rather than sent empty, as the platform documents them
+// as optional.
+Status WecomApiClient::send_template_message(const config::Channel& channel,
+                                             std::string_view openid,
+                                             const TemplateMessage& message) {
+    if (channel.kind != config::ChannelKind::Mp) {
+        return setup_error("channel " + channel.name + " is not an mp channel");
+    }
+    Json data = Json::object();
+    for (const auto& [name, value] : message.data) data[name] = {{"value", value}};
+    Json body{{"touser", std::string(openid)},
+              {"template_id", message.template_id},
+              {"data", std::move(data)}};
+    if (!message.url.empty()) body["url"] = message.url;
+    if (!message.client_msg_id.empty()) body["client_msg_id"] = message.client_msg_id;
+    return as_status(call_with_token(channel, platform_.mp_api_base,
+                                     "/cgi-bin/message/template/send", dump(body)));
+}
+
 Result<std::string> WecomApiClient::get_autoreply_info(const config::Channel& channel) {
     if (channel.kind != config::ChannelKind::Mp) {
         return setup_error("channel " + channel.name + " is not an mp channel");

@@ -1,5 +1,5 @@
-// WecomApiClient: ApiClient over HTTP — the request bodies of wecom-protocol.md §6, §7 and §11,
-// errcode mapping, and access tokens cached per app and refreshed by one caller at a time.
+// WecomApiClient: ApiClient over HTTP — the request bodies of wecom-protocol.md §6, §7, §11 and
+// §14.2, errcode mapping, and access tokens cached per app and refreshed by one caller at a time.
 #pragma once
 
 #include <map>
@@ -34,6 +34,9 @@ public:
     [[nodiscard]] Status send_custom_message(const config::Channel& channel,
                                              std::string_view openid,
                                              const OutboundMessage& message) override;
+    [[nodiscard]] Status send_template_message(const config::Channel& channel,
+                                               std::string_view openid,
+                                               const TemplateMessage& message) override;
     [[nodiscard]] Result<std::string> get_autoreply_info(const config::Channel& channel) override;
 
 private:

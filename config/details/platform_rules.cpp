@@ -70,6 +70,13 @@ void base_url(const Json* obj, const char* key, std::string& out, std::vector<Pr
     out = url;
 }
 
+bool kind_is(const Json& obj, const Channel& channel) {
+    return obj.contains("kind") && obj["kind"].is_string() &&
+           obj["kind"].get<std::string>() == to_string(channel.kind);
+}
+
+}  // namespace
+
 bool valid_webhook_key(const std::string& key) {
     if (key.empty() || key.size() > kMaxWebhookKey) return false;
     return std::all_of(key.begin(), key.end(), [](char c) {
@@ -82,13 +89,6 @@ bool valid_chat_id(const std::string& id) {
     if (id.empty() || id.size() > kMaxChatId) return false;
     return std::all_of(id.begin(), id.end(), [](char c) { return c > 0x20 && c < 0x7f; });
 }
-
-bool kind_is(const Json& obj, const Channel& channel) {
-    return obj.contains("kind") && obj["kind"].is_string() &&
-           obj["kind"].get<std::string>() == to_string(channel.kind);
-}
-
-}  // namespace
 
 bool valid_base_url(const std::string& url) {
     std::string_view rest = url;

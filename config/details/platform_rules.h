@@ -25,6 +25,11 @@ void read_keywords(const nlohmann::ordered_json& root, Config& config,
 void read_channel_platform(const nlohmann::ordered_json& obj, const std::string& path,
                            Channel& channel, std::vector<Problem>& problems);
 
+// A group robot's webhook key: 1..128 characters from A-Z a-z 0-9 and '-'.
+bool valid_webhook_key(const std::string& key);
+// A WeCom chat id: 1..128 printable ASCII characters without spaces.
+bool valid_chat_id(const std::string& id);
+
 // An http:// or https:// base URL with a host and nothing after it: no trailing slash, query,
 // fragment, space or control character, since API paths are appended to it as they are.
 bool valid_base_url(const std::string& url);

@@ -38,6 +38,10 @@ public:
                                const wecom::OutboundMessage&) override {
         return no();
     }
+    Status send_template_message(const config::Channel&, std::string_view,
+                                 const wecom::TemplateMessage&) override {
+        return no();
+    }
     Result<std::string> get_autoreply_info(const config::Channel&) override { return no(); }
 
 private:

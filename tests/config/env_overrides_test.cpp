@@ -54,9 +54,10 @@ TEST(ConfigLoader, EnvOverridesFillAndReplaceSecrets) {
     EXPECT_EQ(c.token, "EnvToken");            // replaced
     EXPECT_EQ(c.encoding_aes_key, kWeComKey);  // filled
     EXPECT_EQ(c.secret, "EnvSecret");          // filled
+    // The reply window's alert webhook key is the one secret outside channels and api_tokens.
     EXPECT_THAT(asked,
-                ElementsAre("GROUPDESK_CORP_APP_TOKEN", "GROUPDESK_CORP_APP_ENCODING_AES_KEY",
-                            "GROUPDESK_CORP_APP_SECRET"));
+                ElementsAre("GROUPDESK_REPLY_WINDOW_WEBHOOK_KEY", "GROUPDESK_CORP_APP_TOKEN",
+                            "GROUPDESK_CORP_APP_ENCODING_AES_KEY", "GROUPDESK_CORP_APP_SECRET"));
 }
 
 TEST(ConfigLoader, EnvOverrideReplacesAFileSecretAndEmptyVariablesAreIgnored) {

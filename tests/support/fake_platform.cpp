@@ -114,6 +114,14 @@ std::string errcode_body(int errcode, const std::string& errmsg) {
     return Json{{"errcode", errcode}, {"errmsg", errmsg}}.dump();
 }
 
+// The "touser" of a JSON body; "" when there is none.
+std::string touser_of(const RecordedRequest& request) {
+    if (request.method != "POST") return {};
+    const Json body = Json::parse(request.body, nullptr, false);
+    if (!body.is_object() || !body.contains("touser") || !body["touser"].is_string()) return {};
+    return body["touser"].get<std::string>();
+}
+
 }  // namespace
 
 FakePlatform::FakePlatform()
@@ -127,7 +135,13 @@ std::string FakePlatform::base_url() const {
 
 void FakePlatform::fail_next(const std::string& path, Failure failure, int count) {
     std::lock_guard lock(mutex_);
-    scripts_[path] = Script{std::move(failure), count};
+    scripts_[{path, ""}] = Script{std::move(failure), count};
+}
+
+void FakePlatform::fail_next_to(const std::string& path, const std::string& touser, Failure failure,
+                                int count) {
+    std::lock_guard lock(mutex_);
+    scripts_[{path, touser}] = Script{std::move(failure), count};
 }
 
 void FakePlatform::clear_failures() {
@@ -186,10 +200,13 @@ void FakePlatform::pause(std::chrono::milliseconds d) {
 
 FakePlatform::Answer FakePlatform::handle(const RecordedRequest& request) {
     std::optional<Failure> failure;
+    const std::string touser = touser_of(request);
     {
         std::lock_guard lock(mutex_);
         requests_.push_back(request);
-        if (auto it = scripts_.find(request.path); it != scripts_.end()) {
+        auto it = touser.empty() ? scripts_.end() : scripts_.find({request.path, touser});
+        if (it == scripts_.end()) it = scripts_.find({request.path, ""});
+        if (it != scripts_.end()) {
             failure = it->second.failure;
             if (it->second.remaining != kForever && --it->second.remaining == 0) scripts_.erase(it);
         }
@@ -217,6 +234,8 @@ FakePlatform::Answer FakePlatform::handle(const RecordedRequest& request) {
     }
     if (request.method != "POST") return {404, "not found"};
     const Json body = Json::parse(request.body, nullptr, false);
+    // A template message has no msgtype: its template_id says what it is.
+    if (request.path == "/cgi-bin/message/template/send") return send_template(request);
     if (body.is_discarded() || !body.is_object() || !body.contains("msgtype")) {
         return {200, errcode_body(40008, "invalid message type")};
     }
@@ -253,6 +272,20 @@ FakePlatform::Answer FakePlatform::issue_token(const RecordedRequest& request, b
     Json answer{{"access_token", token}, {"expires_in", expires_in_}};
     if (!mp) answer.update(Json{{"errcode", 0}, {"errmsg", "ok"}});  // the OA omits them
     return {200, answer.dump()};
+}
+
+FakePlatform::Answer FakePlatform::send_template(const RecordedRequest& request) {
+    Answer checked = check_token(request);
+    if (checked.body != errcode_body(0, "ok")) return checked;
+    const Json body = Json::parse(request.body, nullptr, false);
+    if (!body.is_object() || !body.contains("template_id") || !body["template_id"].is_string()) {
+        return {200, errcode_body(40037, "invalid template_id")};
+    }
+    if (!body.contains("touser") || !body["touser"].is_string()) {
+        return {200, errcode_body(40003, "invalid openid")};
+    }
+    std::lock_guard lock(mutex_);
+    return {200, Json{{"errcode", 0}, {"errmsg", "ok"}, {"msgid", next_msgid_++}}.dump()};
 }
 
 FakePlatform::Answer FakePlatform::check_token(const RecordedRequest& request) {

@@ -1,7 +1,7 @@
 // FakePlatform: a real HTTP/1.1 server on 127.0.0.1 that plays the WeCom and Official Account APIs
 // the API client calls (tokens, app and customer messages, group webhooks, response_urls, an
-// Official Account's auto-reply rules). It
-// records every request and can be told to fail, so tests see the client's real wire traffic.
+// Official Account's auto-reply rules, template messages). It records every request and can be
+// told to fail, so tests see the client's real wire traffic.
 #pragma once
 
 #include <chrono>
@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace groupdesk::test {
@@ -60,6 +61,11 @@ public:
 
     // The next `count` requests to exactly `path` (kForever: until cleared) answer with `failure`.
     void fail_next(const std::string& path, Failure failure, int count = 1);
+    // The same, only for POSTs to `path` whose body's "touser" is `touser`, so that one user's
+    // sends fail (45015 window closed, 45047 quota used) while others' go through. Such a script
+    // is tried before one for the whole path.
+    void fail_next_to(const std::string& path, const std::string& touser, Failure failure,
+                      int count = 1);
     void clear_failures();
     // The platform now answers 42001 for `token`, as when it has expired.
     void expire_token(const std::string& token);
@@ -91,6 +97,7 @@ private:
     Answer handle(const RecordedRequest& request);
     Answer issue_token(const RecordedRequest& request, bool mp);
     Answer check_token(const RecordedRequest& request);
+    Answer send_template(const RecordedRequest& request);
     // Waits `d` or until stopped; called without the lock.
     void pause(std::chrono::milliseconds d);
 
@@ -98,10 +105,12 @@ private:
     mutable std::condition_variable changed_;
     bool stopping_ = false;
     std::vector<RecordedRequest> requests_;
-    std::map<std::string, Script> scripts_;
+    // Key: path and touser ("" for every request to the path).
+    std::map<std::pair<std::string, std::string>, Script> scripts_;
     std::set<std::string> issued_;
     std::set<std::string> expired_;
     int next_token_ = 1;
+    std::int64_t next_msgid_ = 1;
     int expires_in_ = 7200;
     std::chrono::milliseconds token_delay_{0};
     std::string autoreply_answer_;

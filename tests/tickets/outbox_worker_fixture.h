@@ -13,6 +13,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/support/fake_clock.h"
@@ -46,6 +47,14 @@ struct Call {
     std::string content;
 };
 
+// A template message as the fake platform received it.
+struct TemplateCall {
+    std::string openid;
+    std::string template_id;
+    std::vector<std::pair<std::string, std::string>> data;
+    std::string client_msg_id;
+};
+
 // The platform: records every call, answers from a script per message content (ok once it runs
 // out), and can hold calls of one content until released.
 class ScriptedApi final : public wecom::ApiClient {
@@ -71,6 +80,10 @@ public:
         std::lock_guard lock(mutex_);
         return calls_;
     }
+    std::vector<TemplateCall> template_calls() const {
+        std::lock_guard lock(mutex_);
+        return template_calls_;
+    }
     std::vector<std::string> contents() const {
         std::vector<std::string> out;
         for (const auto& c : calls()) out.push_back(c.content);
@@ -90,6 +103,13 @@ public:
     Status send_custom_message(const config::Channel&, std::string_view openid,
                                const wecom::OutboundMessage& m) override {
         return answer("custom", openid, m);
+    }
+    Status send_template_message(const config::Channel&, std::string_view openid,
+                                 const wecom::TemplateMessage& m) override {
+        std::lock_guard lock(mutex_);
+        template_calls_.push_back({std::string(openid), m.template_id, m.data, m.client_msg_id});
+        changed_.notify_all();
+        return ok_status();
     }
     Result<std::string> get_autoreply_info(const config::Channel&) override {
         return make_error(ErrorCode::Unavailable, "not scripted");
@@ -114,6 +134,7 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     std::vector<Call> calls_;
+    std::vector<TemplateCall> template_calls_;
     std::map<std::string, std::deque<Status>> answers_;
     std::set<std::string> held_;
 };

@@ -118,6 +118,10 @@ public:
                                const wecom::OutboundMessage&) override {
         return ok_status();
     }
+    Status send_template_message(const config::Channel&, std::string_view,
+                                 const wecom::TemplateMessage&) override {
+        return ok_status();
+    }
     Result<std::string> get_autoreply_info(const config::Channel&) override {
         return make_error(ErrorCode::Unavailable, "not used here");
     }

@@ -9,9 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "tests/support/fake_clock.h"
-#include "tests/support/fake_platform.h"
-#include "wecom/curl_http_client.h"
+#include "tests/wecom/api_client_fixture.h"
 
 namespace groupdesk::wecom {
 namespace {
@@ -22,64 +20,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using Json = nlohmann::json;
 using namespace std::chrono_literals;
-
-constexpr const char* kSend = "/cgi-bin/message/send";
-constexpr const char* kCustom = "/cgi-bin/message/custom/send";
-constexpr const char* kWebhook = "/cgi-bin/webhook/send";
-constexpr const char* kGetToken = "/cgi-bin/gettoken";
-constexpr const char* kAutoreply = "/cgi-bin/get_current_autoreply_info";
-
-config::Platform platform_at(const std::string& base, std::chrono::milliseconds total = 3000ms) {
-    config::Platform p;
-    p.wecom_api_base = base;
-    p.mp_api_base = base;
-    p.connect_timeout = 1000ms;
-    p.request_timeout = total;
-    return p;
-}
-
-config::Channel app_channel() {
-    config::Channel c;
-    c.name = "corp-app";
-    c.kind = config::ChannelKind::WeCom;
-    c.receive_id = "ww3f8a2b1c4d5e6f70";
-    c.secret = "app-secret";
-    c.agent_id = 1000002;
-    return c;
-}
-
-config::Channel oa_channel() {
-    config::Channel c;
-    c.name = "oa";
-    c.kind = config::ChannelKind::Mp;
-    c.receive_id = "wx8b2c4d6e8f0a1b3c";
-    c.secret = "oa-secret";
-    return c;
-}
-
-OutboundMessage text(std::string content, std::vector<std::string> mentions = {}) {
-    return OutboundMessage{false, std::move(content), std::move(mentions)};
-}
-OutboundMessage markdown(std::string content, std::vector<std::string> mentions = {}) {
-    return OutboundMessage{true, std::move(content), std::move(mentions)};
-}
-
-class WecomApiClientTest : public ::testing::Test {
-protected:
-    FakePlatform fake;
-    config::Platform platform = platform_at(fake.base_url());
-    test::FakeClock clock{from_unix_seconds(1767225600)};
-    CurlHttpClient http;
-    WecomApiClient client{http, platform, clock};
-    config::Channel app = app_channel();
-
-    Json body_of(const char* path, std::size_t i = 0) {
-        const auto requests = fake.requests(path);
-        EXPECT_GT(requests.size(), i);
-        return requests.size() > i ? Json::parse(requests[i].body) : Json();
-    }
-    std::size_t count(const char* path) { return fake.requests(path).size(); }
-};
 
 TEST_F(WecomApiClientTest, WebhookMarkdownAppendsMentions) {
     ASSERT_TRUE(
