@@ -58,8 +58,10 @@ protected:
         answer("mp", "oB", t0 + hours{1} + minutes{10});
         message("mp", "oC", t0 + hours{2}, "thanks");
         answer("mp", "oC", t0 + hours{2} + minutes{5});
+        tickets::NewTicket refund;
+        refund.title = "Refund";
         ASSERT_TRUE(ticket_service
-                        .create({.title = "Refund"}, {"oB", tickets::ActorRole::Customer},
+                        .create(refund, {"oB", tickets::ActorRole::Customer},
                                 {"mp", tickets::GroupKind::User, "oB"}, t0 + hours{1})
                         .ok());
         clock.set(t0 + hours{3});
