@@ -1,5 +1,6 @@
-// SqliteOutboxStore: the production OutboxStore. Rows are inserted by SqliteTicketStore in each
-// change's job (insert_notifications); delivery updates are writer jobs, lists run on readers.
+// SqliteOutboxStore: the production OutboxStore. Rows are inserted by SqliteTicketStore and
+// SqliteConversationStore in each change's job (insert_notifications), or by enqueue() and
+// finish_with(); delivery updates are writer jobs, lists run on readers.
 #pragma once
 
 #include <cstddef>
@@ -32,6 +33,8 @@ void insert_notifications(WriteContext& w, std::int64_t ticket,
 // reschedule() with errcode 0 and no error (a wait for the rate limit) keeps the last failure.
 // The mark methods return NotFound for an id that does not exist; finish() and finish_with() take
 // only Failed, Undeliverable, WindowClosed or QuotaExhausted (InvalidArgument otherwise).
+// list() with ticket 0 lists the rows about no ticket; with an order key it reads
+// outbox_order_key, one conversation's rows only.
 class SqliteOutboxStore final : public tickets::OutboxStore {
 public:
     // `db` must outlive the store.
