@@ -14,7 +14,7 @@ using details::invalid;
 using details::json_response;
 
 HttpResponse list_notifications(tickets::OutboxStore& outbox, std::string_view query_text) {
-    static constexpr std::string_view kKnown[] = {"state", "ticket", "limit", "cursor"};
+    static constexpr std::string_view kKnown[] = {"state", "kind", "ticket", "limit", "cursor"};
     auto params = QueryParams::parse(query_text);
     if (!params.ok()) return error_response(invalid("", "the query string is malformed"));
     if (auto unknown = details::unknown_parameter(*params, kKnown)) {
@@ -25,7 +25,16 @@ HttpResponse list_notifications(tickets::OutboxStore& outbox, std::string_view q
         query.state = tickets::parse_delivery_state(*state);
         if (!query.state) {
             return error_response(
-                invalid("state", "state must be one of pending, sent, failed, undeliverable"));
+                invalid("state",
+                        "state must be one of pending, sent, failed, undeliverable, "
+                        "window_closed, quota_exhausted"));
+        }
+    }
+    if (auto kind = params->get("kind"); kind && !kind->empty()) {
+        query.kind = tickets::parse_notification_kind(*kind);
+        if (!query.kind) {
+            return error_response(
+                invalid("kind", "kind must be one of ticket, alert, message, nudge"));
         }
     }
     if (auto ticket = params->get("ticket"); ticket && !ticket->empty()) {

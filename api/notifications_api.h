@@ -11,7 +11,7 @@
 
 namespace groupdesk::api {
 
-// GET /api/v1/notifications?state=&ticket=&limit=&cursor=
+// GET /api/v1/notifications?state=&kind=&ticket=&limit=&cursor=
 HttpResponse list_notifications(tickets::OutboxStore& outbox, std::string_view query);
 
 // POST /api/v1/notifications/{id}/retry (admins): a failed or undeliverable row is pending again

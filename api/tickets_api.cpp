@@ -11,6 +11,7 @@
 #include <string>
 #include <utility>
 
+#include "api/conversations_api.h"
 #include "api/details/api_responses.h"
 #include "api/details/json_views.h"
 #include "api/details/route_match.h"
@@ -81,6 +82,11 @@ Result<tickets::TicketQuery> parse_list_query(std::string_view query_text) {
     return query;
 }
 
+// `path` is `prefix` or below it.
+bool under(std::string_view path, std::string_view prefix) {
+    return path.starts_with(prefix) && (path.size() == prefix.size() || path[prefix.size()] == '/');
+}
+
 }  // namespace
 
 const std::vector<Route>& TicketsApi::routes() {
@@ -132,10 +138,15 @@ HttpResponse TicketsApi::handle(const HttpRequest& request) {
 }
 
 HttpResponse TicketsApi::dispatch(const HttpRequest& request, const config::ApiToken& token) {
-    if (request.path() == kKeywordsPrefix ||
-        request.path().starts_with(std::string(kKeywordsPrefix) + "/")) {
+    if (under(request.path(), kKeywordsPrefix)) {
         if (keywords_ == nullptr) return error_response(404, "not_found", "no such resource");
         return keywords_->handle(request, token);
+    }
+    if (under(request.path(), kConversationsPrefix)) {
+        if (conversations_ == nullptr) {
+            return error_response(404, "not_found", "no such resource");
+        }
+        return conversations_->handle(request, token);
     }
     const auto match = details::match_route(routes(), request);
     if (!match.route) return match.refusal;

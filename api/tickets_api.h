@@ -17,8 +17,8 @@
 
 namespace groupdesk::api {
 
-// One (method, path) the API serves; `path` is a template: "/api/v1/tickets/{number}" (a
-// placeholder is a positive number).
+// One (method, path) the API serves; `path` is a template: "/api/v1/tickets/{number}" ({number}
+// and {id} are positive numbers, other placeholders text segments; details/route_match.h).
 struct Route {
     std::string_view method;
     std::string_view path;
@@ -30,6 +30,7 @@ inline constexpr std::string_view kApiPrefix = "/api/v1/";
 inline constexpr std::size_t kMaxApiBodyBytes = std::size_t{64} * 1024;
 
 class KeywordsApi;
+class ConversationsApi;
 
 class TicketsApi {
 public:
@@ -48,6 +49,8 @@ public:
 
     // Serves /api/v1/keywords through `keywords` (404 without); it outlives this object.
     void serve_keywords(KeywordsApi* keywords) { keywords_ = keywords; }
+    // Serves /api/v1/conversations through `conversations` (404 without); it outlives this object.
+    void serve_conversations(ConversationsApi* conversations) { conversations_ = conversations; }
 
 private:
     HttpResponse dispatch(const HttpRequest& request, const config::ApiToken& token);
@@ -58,6 +61,7 @@ private:
     tickets::OutboxStore* outbox_;
     std::function<void()> on_retry_;
     KeywordsApi* keywords_ = nullptr;
+    ConversationsApi* conversations_ = nullptr;
 };
 
 }  // namespace groupdesk::api

@@ -1,5 +1,6 @@
 // groupdesk: `serve` runs the callback server until SIGTERM; `check-config` validates a config;
-// `keywords` edits keyword auto-replies through a running server's REST API.
+// `keywords` edits keyword auto-replies and `conversations` lists Official Account reply windows,
+// both through a running server's REST API.
 #include <pthread.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "bot/app.h"
+#include "bot/cli/conversations_cli.h"
 #include "bot/cli/keywords_cli.h"
 #include "bot/logging.h"
 #include "config/config_loader.h"
@@ -27,6 +29,8 @@ constexpr const char* kUsage =
     "       groupdesk check-config FILE       validate FILE; list every error\n"
     "       groupdesk keywords VERB [options] edit keyword auto-replies on a running server\n"
     "                                         (groupdesk keywords --help)\n"
+    "       groupdesk conversations [options] reply windows still open on a running server\n"
+    "                                         (groupdesk conversations --help)\n"
     "       groupdesk --version\n";
 
 LoadResult load(const std::string& path) {
@@ -131,6 +135,12 @@ int main(int argc, char** argv) {
         groupdesk::wecom::CurlHttpClient http;
         return groupdesk::bot::cli::run_keywords_cli({args.begin() + 1, args.end()}, http, stdout,
                                                      stderr, groupdesk::bot::cli::process_env());
+    }
+    if (args[0] == "conversations") {
+        groupdesk::wecom::CurlHttpClient http;
+        return groupdesk::bot::cli::run_conversations_cli({args.begin() + 1, args.end()}, http,
+                                                          stdout, stderr,
+                                                          groupdesk::bot::cli::process_env());
     }
     if (args[0] == "check-config" && args.size() == 2) return check_config(args[1]);
     if (args[0] == "serve" && args.size() == 1) return serve("");

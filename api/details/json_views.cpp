@@ -60,6 +60,7 @@ Json event_json(const TicketEvent& e) {
 Json notification_json(const tickets::Notification& n) {
     return Json{{"id", n.id},
                 {"ticket", n.ticket},
+                {"kind", tickets::to_string(n.kind)},
                 {"route", tickets::to_string(n.route)},
                 {"channel", n.channel},
                 {"target", n.target},
@@ -144,6 +145,10 @@ std::string ticket_body(const Ticket& ticket, const std::vector<TicketEvent>* ev
 
 std::string notification_body(const tickets::Notification& notification) {
     return dump(notification_json(notification));
+}
+
+std::string queued_notification_body(const tickets::Notification& notification) {
+    return dump(Json{{"notification", notification_json(notification)}});
 }
 
 std::string notifications_body(const std::vector<tickets::Notification>& notifications,

@@ -23,6 +23,8 @@ std::string ticket_body(const tickets::Ticket& ticket,
                         const std::vector<tickets::TicketEvent>* events = nullptr,
                         const std::vector<tickets::Notification>* notifications = nullptr);
 std::string notification_body(const tickets::Notification& notification);
+// {"notification": {...}}: a row just queued (an agent's message to a customer).
+std::string queued_notification_body(const tickets::Notification& notification);
 // {"notifications": [...], "next_cursor": ... | null}
 std::string notifications_body(const std::vector<tickets::Notification>& notifications,
                                const std::optional<std::string>& next_cursor);
@@ -42,6 +44,7 @@ struct CreateRequest {
 // InvalidArgument naming the field (none when the body as a whole is wrong).
 Result<CreateRequest> parse_create(std::string_view body);
 Result<tickets::TicketEdit> parse_edit(std::string_view body);
+// {"text": "…"}: a comment, or an agent's message to a customer.
 Result<std::string> parse_comment(std::string_view body);
 
 }  // namespace groupdesk::api::details

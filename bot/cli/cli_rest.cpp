@@ -23,9 +23,9 @@ std::string string_member(const Json& j, const char* key) {
 
 }  // namespace
 
-std::string refusal_text(int status, std::string_view body) {
+std::string refusal_text(int status, std::string_view body, std::string_view command) {
     const std::string prefix =
-        "groupdesk keywords: the server refused (HTTP " + std::to_string(status) + ")";
+        std::string(command) + ": the server refused (HTTP " + std::to_string(status) + ")";
     const Json parsed = Json::parse(body, nullptr, false);
     const Json error = parsed.is_object() && parsed.contains("error") ? parsed["error"] : Json();
     if (!error.is_object()) {
@@ -46,6 +46,13 @@ std::string refusal_text(int status, std::string_view body) {
         out += line + string_member(p, "reason") + "\n";
     }
     return out;
+}
+
+std::optional<std::string> server_url(const std::string* option) {
+    std::string server = option != nullptr ? *option : "http://127.0.0.1:8080";
+    if (!server.starts_with("http://") && !server.starts_with("https://")) return std::nullopt;
+    while (server.ends_with("/")) server.pop_back();
+    return server;
 }
 
 void print_body(std::FILE* to, std::string_view text) {
@@ -74,15 +81,16 @@ Answer call_server(const CliContext& ctx, wecom::HttpMethod method, std::string_
     if (!result.ok()) {
         std::string reason = result.error().message;
         if (reason.starts_with("transport: ")) reason.erase(0, 11);
-        std::fprintf(ctx.err, "groupdesk keywords: cannot reach the server at %s: %s\n",
-                     ctx.server.c_str(), reason.c_str());
+        std::fprintf(ctx.err, "%.*s: cannot reach the server at %s: %s\n",
+                     static_cast<int>(ctx.command.size()), ctx.command.data(), ctx.server.c_str(),
+                     reason.c_str());
         answer.exit_code = kExitUnreachable;
         return answer;
     }
     answer.status = result->status;
     answer.body = std::move(result->body);
     if (answer.status < 200 || answer.status > 299) {
-        std::fputs(refusal_text(answer.status, answer.body).c_str(), ctx.err);
+        std::fputs(refusal_text(answer.status, answer.body, ctx.command).c_str(), ctx.err);
         answer.exit_code = kExitRefused;
     }
     return answer;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,7 @@ struct CliContext {
     std::string token;   // sent as a bearer token, never printed
     std::FILE* out;
     std::FILE* err;
+    std::string_view command = "groupdesk keywords";  // names the CLI in its error lines
 };
 
 struct Answer {
@@ -32,7 +34,12 @@ struct Answer {
 
 // The lines a non-2xx answer prints: the server's message, then "row N: field: reason" for each
 // problem of an import (or "field: reason" for a single rule).
-[[nodiscard]] std::string refusal_text(int status, std::string_view body);
+[[nodiscard]] std::string refusal_text(int status, std::string_view body,
+                                       std::string_view command = "groupdesk keywords");
+
+// The server of `--server` (nullptr: http://127.0.0.1:8080) without a trailing slash; nullopt
+// when it is no http:// or https:// URL.
+[[nodiscard]] std::optional<std::string> server_url(const std::string* option);
 
 // Writes `text` to `to`, adding the final newline a JSON body usually lacks.
 void print_body(std::FILE* to, std::string_view text);

@@ -23,7 +23,6 @@ namespace {
 using Json = nlohmann::json;
 using wecom::HttpMethod;
 
-constexpr const char* kDefaultServer = "http://127.0.0.1:8080";
 constexpr const char* kTokenVariable = "GROUPDESK_API_TOKEN";
 constexpr const char* kRules = "/api/v1/keywords";
 
@@ -245,14 +244,14 @@ const std::vector<Verb>& verbs() {
     return kVerbs;
 }
 
+}  // namespace
+
 std::size_t terminal_width(const EnvLookup& env) {
     long long columns = 0;
     const auto text = env("COLUMNS");
     if (!text || !parse_integer(*text, columns)) return 100;
     return static_cast<std::size_t>(std::clamp(columns, 60LL, 400LL));
 }
-
-}  // namespace
 
 EnvLookup process_env() {
     return [](std::string_view name) -> std::optional<std::string> {
@@ -313,12 +312,10 @@ int run_keywords_cli(const std::vector<std::string>& args, wecom::HttpClient& ht
         return usage_error(err, verb->name, "ID must be a rule id (a whole number from 1)");
     }
 
-    std::string server =
-        parsed.args.last("--server") ? *parsed.args.last("--server") : kDefaultServer;
-    if (!server.starts_with("http://") && !server.starts_with("https://")) {
+    const auto server = server_url(parsed.args.last("--server"));
+    if (!server) {
         return usage_error(err, verb->name, "--server must be an http:// or https:// URL");
     }
-    while (server.ends_with("/")) server.pop_back();
     const auto token = env(kTokenVariable);
     if (!token || token->empty()) {
         std::fprintf(err,
@@ -327,7 +324,7 @@ int run_keywords_cli(const std::vector<std::string>& args, wecom::HttpClient& ht
                      kTokenVariable);
         return kExitUsage;
     }
-    const CliContext ctx{http, server, *token, out, err};
+    const CliContext ctx{http, *server, *token, out, err};
     return verb->run(Invocation{ctx, parsed.args, terminal_width(env)});
 }
 

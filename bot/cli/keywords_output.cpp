@@ -85,10 +85,11 @@ std::string pad(const std::string& cell, std::size_t width) {
     return cell + std::string(width > used ? width - used : 0, ' ');
 }
 
-// Columns sized to their widest cell; the last one gets what is left of `width`.
-std::string table(const std::vector<std::string>& header,
-                  const std::vector<std::vector<std::string>>& rows, std::size_t width,
-                  std::size_t last_min) {
+}  // namespace
+
+std::string text_table(const std::vector<std::string>& header,
+                       const std::vector<std::vector<std::string>>& rows, std::size_t width,
+                       std::size_t last_min) {
     std::vector<std::size_t> widths(header.size(), 0);
     for (std::size_t c = 0; c < header.size(); ++c) {
         widths[c] = display_width(header[c]);
@@ -109,8 +110,6 @@ std::string table(const std::vector<std::string>& header,
     for (const auto& row : rows) line(row);
     return out;
 }
-
-}  // namespace
 
 std::size_t display_width(std::string_view utf8) {
     std::size_t width = 0;
@@ -150,7 +149,7 @@ std::string rules_table(const Json& answer, std::size_t width) {
                         enabled ? "yes" : "no", fit_width(joined(member(r, "keywords"), ", "), 30),
                         text(r, "reply")});
     }
-    return table({"ID", "KIND", "MATCH", "PRIO", "ON", "KEYWORDS", "REPLY"}, rows, width, 16);
+    return text_table({"ID", "KIND", "MATCH", "PRIO", "ON", "KEYWORDS", "REPLY"}, rows, width, 16);
 }
 
 std::string history_table(const Json& history, std::size_t width) {
@@ -176,7 +175,7 @@ std::string history_table(const Json& history, std::size_t width) {
         }
         rows.push_back({text(v, "version"), op, text(v, "actor"), text(v, "at"), change});
     }
-    return table({"VERSION", "OP", "ACTOR", "AT", "CHANGE"}, rows, width, 16);
+    return text_table({"VERSION", "OP", "ACTOR", "AT", "CHANGE"}, rows, width, 16);
 }
 
 std::string test_report(const Json& test) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace groupdesk::bot::cli {
 
@@ -14,6 +15,12 @@ namespace groupdesk::bot::cli {
 
 // One line at most `columns` wide: control characters become spaces, and a cut ends with "…".
 [[nodiscard]] std::string fit_width(std::string_view utf8, std::size_t columns);
+
+// Rows under a header, columns sized to their widest cell; the last column gets what is left of
+// `width` (at least `last_min`) and is cut with "…". Every row has the header's size.
+[[nodiscard]] std::string text_table(const std::vector<std::string>& header,
+                                     const std::vector<std::vector<std::string>>& rows,
+                                     std::size_t width, std::size_t last_min);
 
 // A {"rules": […]} answer as a table no wider than `width` (the reply column gives way).
 [[nodiscard]] std::string rules_table(const nlohmann::json& rules, std::size_t width);
