@@ -3,7 +3,9 @@
 // Kinds: "wecom" (the default: WeCom app messages, half "help"), "aibot-tickets" (AI-bot group
 // mentions that each create a ticket) and "aibot-questions" (AI-bot group mentions that create
 // nothing: plain questions, a quarter of them with a keyword of bench/run_keywords.sh's fixed
-// rules). Output: one file per wrk thread, one "target<TAB>body" line per request.
+// rules) and "mp-users" (Official Account messages in safe mode, each from a follower of its
+// own, so that each opens a reply window of its own: the tracking's worst case). Output: one
+// file per wrk thread, one "target<TAB>body" line per request.
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -75,13 +77,50 @@ int write_aibot_callbacks(long count, int files, const std::string& prefix, long
     return 0;
 }
 
+// Official Account text messages to the demo "service-account" channel in safe mode, each from
+// its own follower (oBench<msgid>) and signed as the platform signs them (wecom-protocol.md §5).
+int write_mp_callbacks(long count, int files, const std::string& prefix, long long msg_id) {
+    const std::string token = "GroupDeskMpToken2026";
+    auto crypt = groupdesk::wecom::MsgCrypt::create(
+        token, "3nVrx2zzilnhlUG6WX3yAQeuVrTJTdSZaDMfgq9gOOk", "wx8b2c4d6e8f0a1b3c");
+    if (!crypt.ok()) return 1;
+    const long long now = static_cast<long long>(std::time(nullptr));
+    for (int f = 0; f < files; ++f) {
+        std::ofstream out(prefix + std::to_string(f + 1) + ".txt");
+        for (long i = 0; i < count; ++i, ++msg_id) {
+            const std::string timestamp = std::to_string(now - i % 1800);
+            const std::string nonce = std::to_string(100000 + i);
+            const std::string openid = "oBench" + std::to_string(msg_id);
+            std::string plaintext =
+                "<xml><ToUserName><![CDATA[gh_groupdesk]]></ToUserName><FromUserName><![CDATA[";
+            plaintext.append(openid)
+                .append("]]></FromUserName><CreateTime>")
+                .append(timestamp)
+                .append("</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[")
+                .append("我的快递三天了还没到，订单 ")
+                .append(std::to_string(msg_id))
+                .append("]]></Content><MsgId>")
+                .append(std::to_string(msg_id))
+                .append("</MsgId></xml>");
+            const std::string encrypt = crypt->encrypt(plaintext);
+            out << "/callback/service-account?signature="
+                << groupdesk::wecom::sha1_signature({token, timestamp, nonce})
+                << "&timestamp=" << timestamp << "&nonce=" << nonce << "&openid=" << openid
+                << "&encrypt_type=aes&msg_signature=" << crypt->sign(timestamp, nonce, encrypt)
+                << "\t<xml><ToUserName><![CDATA[gh_groupdesk]]></ToUserName><Encrypt><![CDATA["
+                << encrypt << "]]></Encrypt></xml>\n";
+        }
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     if (argc != 5 && argc != 6) {
         std::fprintf(stderr,
                      "usage: make_callbacks COUNT_PER_FILE FILES OUT_PREFIX FIRST_MSG_ID "
-                     "[wecom|aibot-tickets|aibot-questions]\n");
+                     "[wecom|aibot-tickets|aibot-questions|mp-users]\n");
         return 2;
     }
     if (argc == 6 && std::string(argv[5]) == "aibot-tickets") {
@@ -93,6 +132,10 @@ int main(int argc, char** argv) {
     if (argc == 6 && std::string(argv[5]) == "aibot-questions") {
         return write_aibot_callbacks(std::atol(argv[1]), std::atoi(argv[2]), argv[3],
                                      std::atoll(argv[4]), question_content, 20011);
+    }
+    if (argc == 6 && std::string(argv[5]) == "mp-users") {
+        return write_mp_callbacks(std::atol(argv[1]), std::atoi(argv[2]), argv[3],
+                                  std::atoll(argv[4]));
     }
     if (argc == 6 && std::string(argv[5]) != "wecom") {
         std::fprintf(stderr, "make_callbacks: unknown kind %s\n", argv[5]);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "api/conversations_api.h"
 #include "api/keywords_api.h"
 #include "api/tickets_api.h"
 #include "bot/aibot_connection.h"
@@ -124,6 +125,7 @@ struct App::Impl {
     std::unique_ptr<handlers::Roles> roles;
     std::unique_ptr<api::TicketsApi> api;
     std::unique_ptr<api::KeywordsApi> keywords_api;
+    std::unique_ptr<api::ConversationsApi> conversations_api;
     std::unique_ptr<PlaintextBinding> plaintext_binding;
     handlers::Pipeline pipeline;
     std::unique_ptr<Metrics> metrics;
@@ -320,6 +322,11 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     impl->keywords_api = std::make_unique<api::KeywordsApi>(*impl->keywords, clock,
                                                             *impl->measured_platform, cfg.channels);
     impl->api->serve_keywords(impl->keywords_api.get());
+    if (cfg.reply_window.enabled) {
+        impl->conversations_api = std::make_unique<api::ConversationsApi>(
+            *impl->reply_window, clock, [outbox_worker] { outbox_worker->poke(); });
+        impl->api->serve_conversations(impl->conversations_api.get());
+    }
     auto* rest = impl->api.get();
     impl->router->mount(
         std::string(kApiMount),

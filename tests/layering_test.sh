@@ -26,7 +26,7 @@ check 'SQLiteCpp/' '^(storage/sqlite/[^/]+\.cpp|tests/storage/|tests/integration
 check 're2/'       '^(keywords/keyword_index\.cpp)$'
 check 'absl/'      '^(keywords/local_time\.cpp)$'
 # nlohmann: only in .cpp files (headers get json_fwd.hpp at most), and in test support.
-check 'nlohmann/json\.hpp' '(\.cpp$|^tests/support/|^tests/bot/(aibot_connection|keywords_cli)_test_support\.h$)'
+check 'nlohmann/json\.hpp' '(\.cpp$|^tests/support/|^tests/bot/(aibot_connection|keywords_cli)_test_support\.h$|^tests/wecom/api_client_fixture\.h$)'
 
 # No production header may include a .cpp-only library's header through the back door.
 if grep -rlE "#include <spdlog/spdlog\.h>" common config wecom tickets keywords api handlers storage bot --include='*.h' 2>/dev/null; then

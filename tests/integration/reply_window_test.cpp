@@ -31,17 +31,18 @@ protected:
         }
     }
 
-    std::vector<RecordedRequest> alerts() const {
+    static std::vector<RecordedRequest> alerts_in(const std::vector<RecordedRequest>& all) {
         std::vector<RecordedRequest> out;
-        for (const auto& r : platform_.requests(kWebhookPath)) {
-            if (r.param("key") == kAgentsKey) out.push_back(r);
+        for (const auto& r : all) {
+            if (r.path == kWebhookPath && r.param("key") == kAgentsKey) out.push_back(r);
         }
         return out;
     }
+    std::vector<RecordedRequest> alerts() const { return alerts_in(platform_.requests()); }
     bool wait_for_alerts(std::size_t n) {
-        return platform_.wait_for([&](const std::vector<RecordedRequest>&) {
-            return alerts().size() >= n;
-        });
+        // The predicate runs under the fake's lock: it reads the list it is given.
+        return platform_.wait_for(
+            [&](const std::vector<RecordedRequest>& all) { return alerts_in(all).size() >= n; });
     }
     static std::string content_of(const RecordedRequest& r) {
         const json body = json::parse(r.body);
@@ -58,7 +59,6 @@ protected:
 };
 
 TEST_F(ReplyWindowTest, AMessageWrittenFortySevenAndAHalfHoursAgoAlertsTheAgentsAtOnce) {
-    start();
     const auto written = to_unix_seconds(clock_.now() - 47h - 30min);
     account_text("发票开错了，怎么改？", written);
     ASSERT_TRUE(wait_for_alerts(1));
@@ -79,8 +79,7 @@ TEST_F(ReplyWindowTest, AMessageWrittenFortySevenAndAHalfHoursAgoAlertsTheAgents
     EXPECT_EQ(page["conversations"][0]["waiting"], true);
 }
 
-TEST_F(ReplyWindowTest, ARetriedCallbackAndAFutureCreateTimeCountOnce) {
-    start();
+TEST_F(ReplyWindowTest, AFutureCreateTimeCountsFromOurClock) {
     account_text("你好", to_unix_seconds(clock_.now() + 2h));  // the platform's clock ahead
     const auto one = api("GET", std::string("/api/v1/conversations/service-account/") + kUser);
     ASSERT_EQ(one.status, 200) << one.body;
@@ -89,7 +88,6 @@ TEST_F(ReplyWindowTest, ARetriedCallbackAndAFutureCreateTimeCountOnce) {
 }
 
 TEST_F(ReplyWindowTest, AnAgentsMessageAfterTheWindowIsRefusedAndThePlatforms45015Too) {
-    start();
     account_text("在吗");
     const std::string messages =
         std::string("/api/v1/conversations/service-account/") + kUser + "/messages";
@@ -99,15 +97,18 @@ TEST_F(ReplyWindowTest, AnAgentsMessageAfterTheWindowIsRefusedAndThePlatforms450
     ASSERT_EQ(queued.status, 202) << queued.body;
     const auto id = json::parse(queued.body)["notification"]["id"].get<std::int64_t>();
     ASSERT_TRUE(wait_for_alerts(1));
-    const auto row = api("GET", "/api/v1/notifications/" + std::to_string(id));
-    ASSERT_EQ(row.status, 200) << row.body;
-    EXPECT_EQ(json::parse(row.body)["state"], "window_closed") << row.body;
-    EXPECT_EQ(json::parse(row.body)["last_errcode"], 45015) << row.body;
+    const auto rows = api("GET", "/api/v1/notifications?kind=message");
+    ASSERT_EQ(rows.status, 200) << rows.body;
+    const json listed = json::parse(rows.body)["notifications"];
+    ASSERT_EQ(listed.size(), 1u) << rows.body;
+    EXPECT_EQ(listed[0]["id"], id);
+    EXPECT_EQ(listed[0]["state"], "window_closed") << rows.body;
+    EXPECT_EQ(listed[0]["last_errcode"], 45015) << rows.body;
 
     // Our record now says closed: the next one is refused before anything is queued.
     const auto refused = api("POST", messages, R"({"text":"还在吗"})");
     EXPECT_EQ(refused.status, 409) << refused.body;
-    EXPECT_EQ(json::parse(refused.body)["error"], "window_closed");
+    EXPECT_EQ(json::parse(refused.body)["error"]["code"], "window_closed") << refused.body;
 }
 
 }  // namespace
