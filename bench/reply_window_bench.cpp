@@ -53,8 +53,9 @@ std::string user(int i) { return "oBenchUser" + std::to_string(i); }
 // A user's message at `at`, as the callback path records it.
 tickets::ConversationUpdate message(int i, tickets::time_point at) {
     const tickets::ConversationKey key{"service-account", user(i)};
-    return {key, [key, at, source = "cb-" + std::to_string(i) + "-" +
-                                     std::to_string(at.time_since_epoch().count())](
+    return {key, [key, at,
+                  source = "cb-" + std::to_string(i) + "-" +
+                           std::to_string(at.time_since_epoch().count())](
                      std::optional<tickets::TrackedConversation>& row) {
                 return tickets::apply_action(row, key, tickets::WindowAction::Message, at,
                                              "我的快递三天了还没到，能帮忙查一下吗？", source,

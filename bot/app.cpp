@@ -33,9 +33,10 @@
 #include "handlers/keyword_command_handler.h"
 #include "handlers/keyword_handler.h"
 #include "handlers/pipeline.h"
-#include "handlers/response_url_recorder.h"
 #include "handlers/reply_window_recorder.h"
+#include "handlers/response_url_recorder.h"
 #include "handlers/roles.h"
+#include "keywords/keyword_service.h"
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/sqlite_conversation_store.h"
 #include "storage/sqlite/sqlite_dedup_store.h"
@@ -49,7 +50,6 @@
 #include "tickets/reply_window_service.h"
 #include "tickets/reply_window_worker.h"
 #include "tickets/ticket_service.h"
-#include "keywords/keyword_service.h"
 #include "wecom/curl_http_client.h"
 #include "wecom/wecom_api_client.h"
 
@@ -182,15 +182,14 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     }
     std::vector<std::string> channel_names;
     for (const auto& channel : cfg.channels) channel_names.push_back(channel.name);
-    auto keyword_service = keywords::KeywordService::open(*db.keywords, channel_names,
-                                                         std::move(zone).value());
+    auto keyword_service =
+        keywords::KeywordService::open(*db.keywords, channel_names, std::move(zone).value());
     if (!keyword_service.ok()) return std::move(keyword_service).error();
     impl->keywords = std::move(keyword_service).value();
 
     // AI bots on a long connection: the connections exist (not started) before the outbox
     // worker, which may push at once; their frames' endpoint comes with the pipeline below.
-    impl->pusher =
-        std::make_unique<AiBotPusher>(*db.known_chats, cfg.platform.aibot_ack_timeout);
+    impl->pusher = std::make_unique<AiBotPusher>(*db.known_chats, cfg.platform.aibot_ack_timeout);
     for (const auto& channel : cfg.channels) {
         if (!channel.long_connection()) continue;
         auto lc = std::make_unique<LongConnectionChannel>();
@@ -219,10 +218,8 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     if (cfg.reply_window.enabled) outbox_options.window_gate = impl->reply_window.get();
     outbox_options.tickets = db.tickets.get();
     impl->outbox_worker = std::make_unique<tickets::OutboxWorker>(
-        *db.outbox, *db.response_urls, *impl->measured_platform, cfg, clock,
-        outbox_options);
-    impl->tickets =
-        std::make_unique<tickets::TicketService>(*db.tickets, impl->announcer.get());
+        *db.outbox, *db.response_urls, *impl->measured_platform, cfg, clock, outbox_options);
+    impl->tickets = std::make_unique<tickets::TicketService>(*db.tickets, impl->announcer.get());
     auto* outbox_worker = impl->outbox_worker.get();
     impl->tickets->on_notifications([outbox_worker] { outbox_worker->poke(); });
     if (cfg.reply_window.enabled) {
@@ -261,8 +258,8 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     impl->pipeline.add(std::make_unique<handlers::CardClickHandler>(*impl->tickets, *impl->roles));
     // 7. keywords: the admins' auto-replies, after the commands (a command is never taken for a
     //    keyword) and the card clicks; the follow reply and the default reply are theirs too.
-    impl->pipeline.add(std::make_unique<handlers::KeywordHandler>(
-        *impl->keywords, *db.keywords, cfg.keywords));
+    impl->pipeline.add(
+        std::make_unique<handlers::KeywordHandler>(*impl->keywords, *db.keywords, cfg.keywords));
     // 8. help: welcome events and "help"; last, so that what answers real requests goes first.
     impl->pipeline.add(std::make_unique<handlers::HelpHandler>(handlers::default_help_texts()));
 
@@ -316,9 +313,9 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     // The REST API waits on the disk (reads, commits): on threads of its own, never the I/O
     // threads nor the callbacks' workers.
     impl->api_workers = std::make_unique<WorkQueue>(kApiThreads, kMaxQueuedApiRequests);
-    impl->api = std::make_unique<api::TicketsApi>(*impl->tickets, clock, cfg.api_tokens,
-                                                  db.outbox.get(),
-                                                  [outbox_worker] { outbox_worker->poke(); });
+    impl->api =
+        std::make_unique<api::TicketsApi>(*impl->tickets, clock, cfg.api_tokens, db.outbox.get(),
+                                          [outbox_worker] { outbox_worker->poke(); });
     impl->keywords_api = std::make_unique<api::KeywordsApi>(*impl->keywords, clock,
                                                             *impl->measured_platform, cfg.channels);
     impl->api->serve_keywords(impl->keywords_api.get());

@@ -103,8 +103,7 @@ std::string render_outbox_metrics(const tickets::OutboxWorker& worker, const Clo
                         Route::AiBotSendMsg, Route::None, Route::TemplateMessage}) {
         for (DeliveryOutcome outcome :
              {DeliveryOutcome::Sent, DeliveryOutcome::Retry, DeliveryOutcome::RateLimited,
-              DeliveryOutcome::Failed, DeliveryOutcome::Undeliverable,
-              DeliveryOutcome::Refused}) {
+              DeliveryOutcome::Failed, DeliveryOutcome::Undeliverable, DeliveryOutcome::Refused}) {
             out += "groupdesk_notifications_total{route=\"";
             out += tickets::to_string(route);
             out += "\",outcome=\"";

@@ -161,14 +161,12 @@ struct ReplyWindow {
     // to the ticket's assignee first, through `app_channel`, and that group otherwise. Nothing
     // configured: no alerts (the API still lists conversations at risk).
     struct AlertsTo {
-        std::string webhook_key;   // secret
+        std::string webhook_key;    // secret
         std::string aibot_channel;  // "aibot_chat": "<channel>/<chatid>", split
         std::string aibot_chat;
         bool assignee = false;
         std::string app_channel;  // a wecom channel with agent_id; defaults to the only one
-        bool configured() const {
-            return !webhook_key.empty() || !aibot_chat.empty() || assignee;
-        }
+        bool configured() const { return !webhook_key.empty() || !aibot_chat.empty() || assignee; }
     } alerts_to{};
     // Alerts this long before a window closes, longest first; each under 48 h.
     std::vector<std::chrono::seconds> lead_times{std::chrono::hours{24}, std::chrono::hours{6},

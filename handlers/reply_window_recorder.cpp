@@ -72,8 +72,7 @@ void ReplyWindowRecorder::on_complete(const wecom::InboundMessage& msg, const Ou
         return;
     }
     const auto action = window_action_of(msg);
-    const bool answered =
-        final.kind() == Outcome::Kind::Reply && !ctx.reply_only_acknowledges;
+    const bool answered = final.kind() == Outcome::Kind::Reply && !ctx.reply_only_acknowledges;
     if (!action && !answered) return;
 
     tickets::time_point at = ctx.now;
@@ -106,14 +105,14 @@ void ReplyWindowRecorder::on_complete(const wecom::InboundMessage& msg, const Ou
         if (row) *next = row->next_alert_at;
         return changed;
     };
-    ctx.before_answer.push_back([this, key, edit = std::move(edit), next,
-                                 at = ctx.now](DurableDone done) mutable {
-        store_.update({{key, std::move(edit)}}, {}, at,
-                      [this, next, done = std::move(done)](Status status) {
-                          if (status.ok() && *next && scheduled_) scheduled_(**next);
-                          done(std::move(status));
-                      });
-    });
+    ctx.before_answer.push_back(
+        [this, key, edit = std::move(edit), next, at = ctx.now](DurableDone done) mutable {
+            store_.update({{key, std::move(edit)}}, {}, at,
+                          [this, next, done = std::move(done)](Status status) {
+                              if (status.ok() && *next && scheduled_) scheduled_(**next);
+                              done(std::move(status));
+                          });
+        });
 }
 
 }  // namespace groupdesk::handlers

@@ -26,9 +26,9 @@ struct ConversationUpdate {
 };
 
 struct ConversationQuery {
-    std::string channel;                 // empty: every channel
-    std::optional<time_point> open_at;   // only windows still open at this time
-    std::size_t limit = 50;              // 1..kMaxPageSize (ticket_store.h)
+    std::string channel;                // empty: every channel
+    std::optional<time_point> open_at;  // only windows still open at this time
+    std::size_t limit = 50;             // 1..kMaxPageSize (ticket_store.h)
     // Cursor: rows after this one in (deadline, channel, user) order.
     std::optional<TrackedConversation> after;
 };

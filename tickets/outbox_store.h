@@ -71,8 +71,8 @@ public:
 
     // Rows that belong to no ticket change (an agent's message to a customer), stored Pending,
     // created and due at `at`; returns their ids once durable. Their `ticket` as set, 0 for none.
-    [[nodiscard]] virtual Result<std::vector<std::int64_t>> enqueue(
-        std::vector<Notification> rows, time_point at) = 0;
+    [[nodiscard]] virtual Result<std::vector<std::int64_t>> enqueue(std::vector<Notification> rows,
+                                                                    time_point at) = 0;
 
     [[nodiscard]] virtual Result<std::optional<Notification>> find(std::int64_t id) = 0;
     // Newest first.

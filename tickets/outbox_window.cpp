@@ -26,9 +26,9 @@ void OutboxWorker::deliver_custom_message(const Notification& row, const config:
         if (!verdict.ok()) {
             spdlog::warn("outbox: notification {}: reply window unknown: {}", row.id,
                          verdict.error().message);
-            auto saved = outbox_.reschedule(row.id, std::chrono::ceil<std::chrono::seconds>(
-                                                        now + kGateRetry),
-                                            row.attempts, 0, "");
+            auto saved = outbox_.reschedule(
+                row.id, std::chrono::ceil<std::chrono::seconds>(now + kGateRetry), row.attempts, 0,
+                "");
             if (!saved.ok()) spdlog::warn("outbox: rescheduling {} failed", row.id);
             return;
         }
@@ -62,23 +62,23 @@ void OutboxWorker::refuse(const Notification& row, const config::Channel& channe
                           time_point now) {
     std::string reason = why;
     const auto& fallback = channel.template_fallback;
-    if (row.kind == NotificationKind::Ticket && row.ticket != 0 &&
-        !fallback.template_id.empty() && options_.tickets != nullptr) {
+    if (row.kind == NotificationKind::Ticket && row.ticket != 0 && !fallback.template_id.empty() &&
+        options_.tickets != nullptr) {
         auto ticket = options_.tickets->find(row.ticket);
         if (!ticket.ok()) {
             retry_or_fail(row, attempts, ticket.error(), now);
             return;
         }
         const Ticket* about = ticket->has_value() ? &**ticket : nullptr;
-        const Status sent = api_.send_template_message(
-            channel, row.target, template_message_for(fallback, row, about));
+        const Status sent = api_.send_template_message(channel, row.target,
+                                                       template_message_for(fallback, row, about));
         if (sent.ok()) {
             counted(Route::TemplateMessage, DeliveryOutcome::Sent);
-            spdlog::info("outbox: notification {} ticket {}: {}; sent as template message",
-                         row.id, row.ticket, why);
-            auto saved = outbox_.mark_sent_instead(row.id, now, attempts + 1,
-                                                   Route::TemplateMessage, errcode,
-                                                   why + "; sent as template message instead");
+            spdlog::info("outbox: notification {} ticket {}: {}; sent as template message", row.id,
+                         row.ticket, why);
+            auto saved =
+                outbox_.mark_sent_instead(row.id, now, attempts + 1, Route::TemplateMessage,
+                                          errcode, why + "; sent as template message instead");
             if (!saved.ok()) {
                 spdlog::error("outbox: notification {} was sent but not marked: {}", row.id,
                               saved.error().message);
@@ -94,15 +94,15 @@ void OutboxWorker::refuse(const Notification& row, const config::Channel& channe
         reason += "; the template message was refused too: " + sent.error().message;
     }
     counted(row.route, DeliveryOutcome::Refused);
-    spdlog::warn("outbox: notification {} ticket {} to {}/{} not sent ({}): {}", row.id,
-                 row.ticket, row.channel, row.target, to_string(state), reason);
+    spdlog::warn("outbox: notification {} ticket {} to {}/{} not sent ({}): {}", row.id, row.ticket,
+                 row.channel, row.target, to_string(state), reason);
     std::vector<Notification> alerts;
     if (options_.window_gate != nullptr) {
         alerts = options_.window_gate->refusal_alerts(row, state, reason, now);
     }
     const bool alerted = !alerts.empty();
-    auto saved = outbox_.finish_with(row.id, state, attempts, errcode, reason, std::move(alerts),
-                                     now);
+    auto saved =
+        outbox_.finish_with(row.id, state, attempts, errcode, reason, std::move(alerts), now);
     if (!saved.ok()) {
         spdlog::warn("outbox: finishing {} failed: {}", row.id, saved.error().message);
         return;

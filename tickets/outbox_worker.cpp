@@ -262,8 +262,8 @@ void OutboxWorker::deliver(const Notification& row) {
             spdlog::warn("outbox: finishing {} failed: {}", row.id, saved.error().message);
     };
     // An alert to the agents' webhook names no channel: its key is reply_window's.
-    const bool agents_webhook = row.kind == NotificationKind::Alert &&
-                                row.route == Route::Webhook && row.channel.empty();
+    const bool agents_webhook =
+        row.kind == NotificationKind::Alert && row.route == Route::Webhook && row.channel.empty();
     if ((channel == nullptr && !agents_webhook) || row.route == Route::None ||
         row.route == Route::TemplateMessage) {
         finish(DeliveryState::Undeliverable, DeliveryOutcome::Undeliverable, 0,

@@ -90,8 +90,7 @@ private:
                 DeliveryState state, int errcode, const std::string& why, time_point now);
     void record_sent(const Notification& row, int attempts, time_point now);
     // The platform refused (or was not reached): retry, undeliverable or failed by the error.
-    void record_failure(const Notification& row, int attempts, const Error& error,
-                        time_point now);
+    void record_failure(const Notification& row, int attempts, const Error& error, time_point now);
     // What a failed or waiting row becomes; `attempts` counts the call just made.
     void retry_or_fail(const Notification& row, int attempts, const Error& error, time_point now);
     std::chrono::milliseconds backoff(int attempts);

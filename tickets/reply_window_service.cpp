@@ -49,8 +49,7 @@ std::optional<TrackedConversation> decode_cursor(std::string_view text) {
 
 Error refused(SendCheck check, std::string message) {
     Error error = make_error(ErrorCode::FailedPrecondition, std::move(message));
-    error.public_reason =
-        check == SendCheck::QuotaExhausted ? "quota_exhausted" : "window_closed";
+    error.public_reason = check == SendCheck::QuotaExhausted ? "quota_exhausted" : "window_closed";
     return error;
 }
 
@@ -166,16 +165,16 @@ Result<Notification> ReplyWindowService::send_message(const ConversationKey& key
     }
     const config::Channel* channel = config_.find_channel(key.channel);
     if (channel == nullptr || !tracks(*channel)) {
-        return with_public_reason(make_error(ErrorCode::NotFound, "no tracked channel " +
-                                                                      key.channel),
-                                  "no such conversation");
+        return with_public_reason(
+            make_error(ErrorCode::NotFound, "no tracked channel " + key.channel),
+            "no such conversation");
     }
     auto row = conversations_.find(key);
     if (!row.ok()) return std::move(row).error();
     if (!row->has_value()) {
-        return with_public_reason(make_error(ErrorCode::NotFound, "no conversation with " +
-                                                                      key.channel + "/" + key.user),
-                                  "no such conversation");
+        return with_public_reason(
+            make_error(ErrorCode::NotFound, "no conversation with " + key.channel + "/" + key.user),
+            "no such conversation");
     }
     if (const SendCheck check = check_send(**row, now); check != SendCheck::Allowed) {
         return refused(check, refusal_reason(**row, check, now));
@@ -192,8 +191,7 @@ Result<Notification> ReplyWindowService::send_message(const ConversationKey& key
     auto ids = outbox_.enqueue({n}, now);
     if (!ids.ok()) return std::move(ids).error();
     n.id = ids->front();
-    spdlog::info("reply window: {} queued message {} to {}/{}", actor, n.id, key.channel,
-                 key.user);
+    spdlog::info("reply window: {} queued message {} to {}/{}", actor, n.id, key.channel, key.user);
     return n;
 }
 
@@ -213,8 +211,8 @@ Result<SendGate::Verdict> ReplyWindowService::reserve(const Notification& row, t
         --c->quota_left;
         return true;
     };
-    Status saved = update_and_wait(conversations_, {{{row.channel, row.target}, std::move(edit)}},
-                                   {}, now);
+    Status saved =
+        update_and_wait(conversations_, {{{row.channel, row.target}, std::move(edit)}}, {}, now);
     if (!saved.ok()) return std::move(saved).error();
     return *verdict;
 }
@@ -248,8 +246,8 @@ void ReplyWindowService::settle(const Notification& row, time_point now, const S
         }
         return true;
     };
-    Status saved = update_and_wait(conversations_, {{{row.channel, row.target}, std::move(edit)}},
-                                   {}, now);
+    Status saved =
+        update_and_wait(conversations_, {{{row.channel, row.target}, std::move(edit)}}, {}, now);
     if (!saved.ok()) {
         spdlog::warn("reply window: recording the send of notification {} failed: {}", row.id,
                      saved.error().message);
@@ -313,8 +311,7 @@ Result<std::size_t> ReplyWindowService::run_due(time_point now, std::size_t limi
         updates.push_back({row.key, [seen = row, work](std::optional<TrackedConversation>& c) {
                                if (!c || c->window_opened_at != seen.window_opened_at ||
                                    c->deadline != seen.deadline ||
-                                   c->alerts_done != seen.alerts_done ||
-                                   c->nudged != seen.nudged) {
+                                   c->alerts_done != seen.alerts_done || c->nudged != seen.nudged) {
                                    return false;
                                }
                                c->alerts_done = work.alerts_done;

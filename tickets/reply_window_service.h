@@ -29,10 +29,10 @@ struct ConversationView {
 };
 
 struct ConversationListQuery {
-    std::string channel;   // empty: every channel
-    bool at_risk = false;  // only conversations at risk (open windows otherwise)
-    std::size_t limit = 50;                // 1..kMaxPageSize
-    std::optional<std::string> after;      // the cursor of the previous page
+    std::string channel;               // empty: every channel
+    bool at_risk = false;              // only conversations at risk (open windows otherwise)
+    std::size_t limit = 50;            // 1..kMaxPageSize
+    std::optional<std::string> after;  // the cursor of the previous page
 };
 
 struct ConversationPage {
@@ -46,8 +46,8 @@ WindowSchedule schedule_of(const config::ReplyWindow& config);
 class ReplyWindowService final : public SendGate {
 public:
     // Everything passed in outlives the service.
-    ReplyWindowService(ConversationStore& conversations, TicketStore& tickets,
-                       OutboxStore& outbox, const config::Config& config);
+    ReplyWindowService(ConversationStore& conversations, TicketStore& tickets, OutboxStore& outbox,
+                       const config::Config& config);
 
     bool enabled() const { return config_.reply_window.enabled; }
     const WindowSchedule& schedule() const { return schedule_; }
@@ -56,8 +56,7 @@ public:
 
     // --- the REST API ---
     // InvalidArgument for a bad cursor or limit.
-    [[nodiscard]] Result<ConversationPage> list(const ConversationListQuery& query,
-                                                time_point now);
+    [[nodiscard]] Result<ConversationPage> list(const ConversationListQuery& query, time_point now);
     [[nodiscard]] Result<std::optional<ConversationView>> find(const ConversationKey& key,
                                                                time_point now);
     // An agent's message to the user, queued in the outbox (route custom_message, kind message).

@@ -31,9 +31,8 @@ public:
 
     // The agents' alert about a refused row (none for alerts and nudges), stored with the
     // refusal in one transaction.
-    virtual std::vector<Notification> refusal_alerts(const Notification& row,
-                                                     DeliveryState state, const std::string& why,
-                                                     time_point now) = 0;
+    virtual std::vector<Notification> refusal_alerts(const Notification& row, DeliveryState state,
+                                                     const std::string& why, time_point now) = 0;
 };
 
 // The platform's errcodes for a closed window and a used quota (wecom-protocol.md §7).

@@ -71,8 +71,8 @@ AlertLine closing_line(const TrackedConversation& row, std::int64_t ticket,
 AlertLine refusal_line(const Notification& row, DeliveryState state, std::int64_t ticket,
                        const std::string& assignee) {
     std::string text = who(row.channel, row.target) + "：";
-    text += state == DeliveryState::QuotaExhausted ? "本窗口可发的消息已用完"
-                                                   : "48 小时回复窗口已关闭";
+    text +=
+        state == DeliveryState::QuotaExhausted ? "本窗口可发的消息已用完" : "48 小时回复窗口已关闭";
     text += "，要等用户再发消息才能回复";
     text += ticket_part(ticket, assignee);
     text += " · 未发出：「" + std::string(prefix_chars(row.text, kQuotedChars)) + "」";

@@ -23,7 +23,7 @@ struct OutboundMessage {
 // window has closed, on verified service accounts.
 struct TemplateMessage {
     std::string template_id;
-    std::string url;  // omitted when empty
+    std::string url;                                        // omitted when empty
     std::vector<std::pair<std::string, std::string>> data;  // field name → value
     // The platform's "防重入id": the same id to the same user is sent once, so a resend after a
     // crash is not a second message. At most 64 bytes.

@@ -84,10 +84,10 @@ std::string ServerTest::to_account_at(std::int64_t create_time, const std::strin
 }
 
 std::string ServerTest::account_text(const std::string& text, std::optional<std::int64_t> at) {
-    return to_account_at(at.value_or(to_unix_seconds(clock_.now())),
-                      "<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[" + text +
-                      "]]></Content><MsgId>" +
-                      std::to_string(7600000000000000000 + ++account_sequence_) + "</MsgId>");
+    return to_account_at(
+        at.value_or(to_unix_seconds(clock_.now())),
+        "<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[" + text + "]]></Content><MsgId>" +
+            std::to_string(7600000000000000000 + ++account_sequence_) + "</MsgId>");
 }
 
 }  // namespace groupdesk::test

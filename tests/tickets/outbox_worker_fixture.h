@@ -186,8 +186,8 @@ public:
         return changed(rows.finish_with(id, state, attempts, errcode, std::move(error),
                                         std::move(follow_ups), at));
     }
-    Status mark_sent_instead(std::int64_t id, time_point at, int attempts, Route route,
-                             int errcode, std::string why) override {
+    Status mark_sent_instead(std::int64_t id, time_point at, int attempts, Route route, int errcode,
+                             std::string why) override {
         return changed(rows.mark_sent_instead(id, at, attempts, route, errcode, std::move(why)));
     }
     Status retry(std::int64_t id, time_point now) override { return rows.retry(id, now); }

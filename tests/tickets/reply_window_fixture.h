@@ -59,14 +59,14 @@ protected:
     ~ReplyWindowTestBase() override { stop(); }
 
     void start() {
-        service_ = std::make_unique<ReplyWindowService>(conversations_, tickets_, *outbox_,
-                                                        config_);
+        service_ =
+            std::make_unique<ReplyWindowService>(conversations_, tickets_, *outbox_, config_);
         OutboxWorkerOptions options;
         options.senders = 2;
         options.window_gate = service_.get();
         options.tickets = &tickets_;
-        outbox_worker_ = std::make_unique<OutboxWorker>(*outbox_, urls_, api_, config_, clock_,
-                                                        options);
+        outbox_worker_ =
+            std::make_unique<OutboxWorker>(*outbox_, urls_, api_, config_, clock_, options);
         auto* outbox_worker = outbox_worker_.get();
         worker_ = std::make_unique<ReplyWindowWorker>(*service_, conversations_, clock_,
                                                       [outbox_worker] { outbox_worker->poke(); });
@@ -85,15 +85,15 @@ protected:
         const WindowSchedule schedule = schedule_of(config_.reply_window);
         const std::string source = "cb-" + std::to_string(++callbacks_);
         std::optional<time_point> next;
-        ASSERT_TRUE(update_and_wait(
-            conversations_,
-            {{key,
-              [&](std::optional<TrackedConversation>& row) {
-                  const bool changed = apply_action(row, key, action, at, text, source, schedule);
-                  if (row) next = row->next_alert_at;
-                  return changed;
-              }}},
-            {}, clock_.now()));
+        ASSERT_TRUE(update_and_wait(conversations_,
+                                    {{key,
+                                      [&](std::optional<TrackedConversation>& row) {
+                                          const bool changed = apply_action(row, key, action, at,
+                                                                            text, source, schedule);
+                                          if (row) next = row->next_alert_at;
+                                          return changed;
+                                      }}},
+                                    {}, clock_.now()));
         if (next && worker_) worker_->scheduled(*next);
     }
     void user_wrote(time_point at, const std::string& text = "打印机坏了") {

@@ -51,16 +51,16 @@ TEST(ReplyWindowTest, AMenuClickOpensThreeMessagesForOneMinuteAndNoAlerts) {
 TEST(ReplyWindowTest, AMenuClickInsideAnOpenWindowDoesNotShortenIt) {
     std::optional<TrackedConversation> row = message_at(t0);
     row->quota_left = 1;
-    ASSERT_TRUE(apply_action(row, kKey, WindowAction::MenuClick, t0 + hours{2}, "", "k1",
-                             three_alerts()));
+    ASSERT_TRUE(
+        apply_action(row, kKey, WindowAction::MenuClick, t0 + hours{2}, "", "k1", three_alerts()));
     EXPECT_EQ(row->deadline, t0 + hours{48});
     EXPECT_EQ(row->opened_by, WindowAction::Message);
     EXPECT_EQ(row->quota_left, 3);  // the click's grant, more than the one left
     EXPECT_EQ(row->next_alert_at, t0 + hours{24});
 
     row->quota_left = 4;
-    ASSERT_TRUE(apply_action(row, kKey, WindowAction::Scan, t0 + hours{3}, "", "k2",
-                             three_alerts()));
+    ASSERT_TRUE(
+        apply_action(row, kKey, WindowAction::Scan, t0 + hours{3}, "", "k2", three_alerts()));
     EXPECT_EQ(row->quota_left, 4);  // never fewer than the open window still allows
 }
 
@@ -100,8 +100,8 @@ TEST(ReplyWindowTest, AnOlderActionArrivingLateDoesNotResetTheQuota) {
 
 TEST(ReplyWindowTest, UnfollowClosesTheWindowAndItsAlerts) {
     std::optional<TrackedConversation> row = message_at(t0);
-    ASSERT_TRUE(apply_action(row, kKey, WindowAction::Unfollow, t0 + hours{1}, "", "k1",
-                             three_alerts()));
+    ASSERT_TRUE(
+        apply_action(row, kKey, WindowAction::Unfollow, t0 + hours{1}, "", "k1", three_alerts()));
     EXPECT_EQ(row->deadline, t0 + hours{1});
     EXPECT_EQ(row->quota_left, 0);
     EXPECT_FALSE(row->next_alert_at.has_value());

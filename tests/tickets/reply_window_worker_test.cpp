@@ -47,7 +47,8 @@ TEST_F(ReplyWindowWorkerTest, NoAlertOnceAnAgentAnswered) {
     start();
     user_wrote(t0);
     clock_.set(t0 + hours{2});
-    auto queued = service_->send_message({"mp", kUser}, "已经在处理，请稍等", "alice", clock_.now());
+    auto queued =
+        service_->send_message({"mp", kUser}, "已经在处理，请稍等", "alice", clock_.now());
     ASSERT_TRUE(queued.ok()) << queued.error().message;
     outbox_worker_->poke();
     ASSERT_TRUE(wait_state(queued->id, DeliveryState::Sent));
@@ -197,9 +198,8 @@ TEST_F(ReplyWindowWorkerTest, AnotherRefusalGivesTheReservedMessageBack) {
 
 TEST_F(ReplyWindowWorkerTest, AClosedWindowSendsATicketsNewsAsTheTemplateWhenConfigured) {
     config_.channels[0].template_fallback.template_id = "TPL-TICKET";
-    config_.channels[0].template_fallback.fields = {{"thing1", "{title}"},
-                                                    {"character_string2", "{ticket}"},
-                                                    {"phrase3", "{status}"}};
+    config_.channels[0].template_fallback.fields = {
+        {"thing1", "{title}"}, {"character_string2", "{ticket}"}, {"phrase3", "{status}"}};
     start();
     user_wrote(t0);
     const std::int64_t ticket = open_ticket();
