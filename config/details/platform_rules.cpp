@@ -9,6 +9,7 @@
 #include <functional>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string_view>
 
 namespace groupdesk::config::details {
@@ -90,34 +91,44 @@ bool valid_chat_id(const std::string& id) {
     return std::all_of(id.begin(), id.end(), [](char c) { return c > 0x20 && c < 0x7f; });
 }
 
-bool valid_base_url(const std::string& url) {
-    std::string_view rest = url;
-    if (rest.starts_with("https://")) {
-        rest.remove_prefix(8);
-    } else if (rest.starts_with("http://")) {
-        rest.remove_prefix(7);
-    } else {
-        return false;
+// What follows "<scheme>://" when `url` starts with one of `schemes` and a host follows (no
+// empty rest, no leading '/'); nullopt otherwise.
+std::optional<std::string_view> after_scheme(std::string_view url,
+                                             std::initializer_list<std::string_view> schemes) {
+    for (std::string_view scheme : schemes) {
+        if (!url.starts_with(scheme) || !url.substr(scheme.size()).starts_with("://")) continue;
+        const std::string_view rest = url.substr(scheme.size() + 3);
+        if (rest.empty() || rest.front() == '/') return std::nullopt;
+        return rest;
     }
-    if (rest.empty() || rest.front() == '/' || rest.back() == '/') return false;
+    return std::nullopt;
+}
+
+bool printable(std::string_view text) {
+    return std::none_of(text.begin(), text.end(),
+                        [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; });
+}
+
+// A base the API paths are appended to: ASCII, and nothing that would change their meaning.
+bool plain_base(std::string_view rest) {
     return std::none_of(rest.begin(), rest.end(), [](char c) {
         return c <= 0x20 || c == 0x7f || c == '?' || c == '#' || c == '@' || c == '\\';
     });
 }
 
+bool valid_base_url(const std::string& url) {
+    const auto rest = after_scheme(url, {"https", "http"});
+    return rest && rest->back() != '/' && plain_base(*rest);
+}
+
 bool valid_ws_url(const std::string& url) {
-    std::string_view rest = url;
-    if (rest.starts_with("wss://")) {
-        rest.remove_prefix(6);
-    } else if (rest.starts_with("ws://")) {
-        rest.remove_prefix(5);
-    } else {
-        return false;
-    }
-    if (rest.empty() || rest.front() == '/') return false;
-    return std::none_of(rest.begin(), rest.end(), [](char c) {
-        return c <= 0x20 || c == 0x7f || c == '?' || c == '#' || c == '@' || c == '\\';
-    });
+    const auto rest = after_scheme(url, {"wss", "ws"});
+    return rest && plain_base(*rest);
+}
+
+bool valid_link_url(const std::string& url) {
+    const auto rest = after_scheme(url, {"https", "http"});
+    return rest && printable(*rest);
 }
 
 void read_platform(const Json& root, Config& config, std::vector<Problem>& problems) {

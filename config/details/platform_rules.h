@@ -35,5 +35,7 @@ bool valid_chat_id(const std::string& id);
 bool valid_base_url(const std::string& url);
 // ws://host[:port][/path] or wss://…: the AI bot's long-connection URL.
 bool valid_ws_url(const std::string& url);
+// An http:// or https:// link with a host, path and query allowed: printable, no space.
+bool valid_link_url(const std::string& url);
 
 }  // namespace groupdesk::config::details

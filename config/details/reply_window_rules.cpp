@@ -240,20 +240,6 @@ void read_nudge(const Json& section, ReplyWindow& out, std::vector<Problem>& pro
     }
 }
 
-bool valid_link(const std::string& url) {
-    std::string_view rest = url;
-    if (rest.starts_with("https://")) {
-        rest.remove_prefix(8);
-    } else if (rest.starts_with("http://")) {
-        rest.remove_prefix(7);
-    } else {
-        return false;
-    }
-    if (rest.empty() || rest.front() == '/') return false;
-    return std::none_of(rest.begin(), rest.end(),
-                        [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; });
-}
-
 // The first problem with the placeholders of `value`, or "" when they are all known.
 std::string placeholder_problem(const std::string& value) {
     for (std::size_t open = value.find('{'); open != std::string::npos;
@@ -340,7 +326,7 @@ void read_template_fallback(const Json& obj, const std::string& path, Channel& c
         problems.push_back(Problem{join(at, "template_id"), "is required"});
     }
     if (auto url = string(*fallback, at, "url", problems)) {
-        if (!valid_link(*url)) {
+        if (!valid_link_url(*url)) {
             problems.push_back(
                 Problem{join(at, "url"), "must be an http:// or https:// URL, got " + quote(*url)});
         }

@@ -36,18 +36,8 @@ Json conversation(const std::string& user, std::int64_t seconds_left, bool waiti
 
 class ConversationsCliTest : public ::testing::Test {
 protected:
-    CliRun run(std::vector<std::string> args) {
-        std::FILE* out = std::tmpfile();
-        std::FILE* err = std::tmpfile();
-        const EnvLookup lookup = [this](std::string_view name) -> std::optional<std::string> {
-            const auto it = env.find(std::string(name));
-            return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
-        };
-        const int code = run_conversations_cli(args, http, out, err, lookup);
-        CliRun r{code, read_all(out), read_all(err)};
-        EXPECT_EQ(r.out.find(kToken), std::string::npos) << "the token is never printed";
-        EXPECT_EQ(r.err.find(kToken), std::string::npos) << "the token is never printed";
-        return r;
+    CliRun run(const std::vector<std::string>& args) {
+        return run_cli(run_conversations_cli, args, http, env);
     }
 
     FakeHttp http;

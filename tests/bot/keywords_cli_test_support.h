@@ -83,20 +83,28 @@ struct CliRun {
     std::string err;
 };
 
+// Runs one CLI (run_keywords_cli, run_conversations_cli…) against `http` with `env` as its
+// environment, and reads what it printed; the token must never show in it.
+template <class Cli>
+CliRun run_cli(Cli cli, const std::vector<std::string>& args, wecom::HttpClient& http,
+               const std::map<std::string, std::string>& env) {
+    std::FILE* out = std::tmpfile();
+    std::FILE* err = std::tmpfile();
+    const EnvLookup lookup = [&env](std::string_view name) -> std::optional<std::string> {
+        const auto it = env.find(std::string(name));
+        return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
+    };
+    const int code = cli(args, http, out, err, lookup);
+    CliRun r{code, read_all(out), read_all(err)};
+    EXPECT_EQ(r.out.find(kToken), std::string::npos) << "the token is never printed";
+    EXPECT_EQ(r.err.find(kToken), std::string::npos) << "the token is never printed";
+    return r;
+}
+
 class KeywordsCliTest : public ::testing::Test {
 protected:
-    CliRun run(std::vector<std::string> args) {
-        std::FILE* out = std::tmpfile();
-        std::FILE* err = std::tmpfile();
-        const EnvLookup lookup = [this](std::string_view name) -> std::optional<std::string> {
-            const auto it = env.find(std::string(name));
-            return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
-        };
-        const int code = run_keywords_cli(args, http, out, err, lookup);
-        CliRun r{code, read_all(out), read_all(err)};
-        EXPECT_EQ(r.out.find(kToken), std::string::npos) << "the token is never printed";
-        EXPECT_EQ(r.err.find(kToken), std::string::npos) << "the token is never printed";
-        return r;
+    CliRun run(const std::vector<std::string>& args) {
+        return run_cli(run_keywords_cli, args, http, env);
     }
 
     const FakeHttp::Call& only_call() {
