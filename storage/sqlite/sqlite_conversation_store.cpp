@@ -170,7 +170,7 @@ void SqliteConversationStore::update(std::vector<tickets::ConversationUpdate> up
                     delete_row(w, u.key);
                 }
             }
-            insert_notifications(w, 0, notifications, at);
+            if (!notifications.empty()) insert_notifications(w, 0, notifications, at);
             return ok_status();
         },
         std::move(done));
