@@ -120,8 +120,9 @@ Result<ConversationPage> ReplyWindowService::list(const ConversationListQuery& q
     for (;;) {
         auto rows = conversations_.list(slice);
         if (!rows.ok()) return std::move(rows).error();
+        std::size_t read = 0;
         for (auto& row : *rows) {
-            ++examined;
+            ++read;
             auto tickets = open_tickets_of(row.key);
             if (!tickets.ok()) return std::move(tickets).error();
             ConversationView view{std::move(row), std::move(tickets).value(), false};
@@ -131,14 +132,14 @@ Result<ConversationPage> ReplyWindowService::list(const ConversationListQuery& q
             page.conversations.push_back(std::move(view));
             if (page.conversations.size() == query.limit) break;
         }
-        const bool store_done = rows->size() < slice.limit;
+        examined += read;
+        // More may follow: rows of this slice not looked at, or a full slice.
+        const bool more = read < rows->size() || rows->size() == slice.limit;
+        if (!more) break;
         if (page.conversations.size() == query.limit || examined >= kMaxExamined) {
-            if (!store_done || page.conversations.size() < query.limit) {
-                page.next_after = encode_cursor(*slice.after);
-            }
+            page.next_after = encode_cursor(*slice.after);
             break;
         }
-        if (store_done) break;
     }
     return page;
 }
