@@ -226,8 +226,12 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
         impl->window_worker = std::make_unique<tickets::ReplyWindowWorker>(
             *impl->reply_window, *db.conversations, clock,
             [outbox_worker] { outbox_worker->poke(); });
-        if (!cfg.reply_window.alerts_to.configured()) {
-            spdlog::warn("reply_window.alerts_to is not set: no alerts before windows close");
+        const bool official_accounts =
+            std::any_of(cfg.channels.begin(), cfg.channels.end(),
+                        [](const auto& c) { return c.kind == config::ChannelKind::Mp; });
+        if (official_accounts && !cfg.reply_window.alerts_to.configured()) {
+            spdlog::info("reply_window.alerts_to is not set: agents get no alert before an "
+                         "Official Account user's reply window closes");
         }
     }
     auto* window_worker = impl->window_worker.get();
