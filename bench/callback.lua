@@ -18,8 +18,16 @@ function init(args)
   end
 end
 
+-- CALLBACKS_CYCLE=1 starts the file again when it runs out: for a reference server (nginx) that
+-- answers every request alike, so the same files last however fast it is.
+local cycle = os.getenv("CALLBACKS_CYCLE") == "1"
+
 function request()
   local r = requests[next_index]
+  if r == nil and cycle then
+    next_index = 1
+    r = requests[1]
+  end
   if r == nil then
     -- Out of distinct callbacks: stop rather than replay (a replay would be a dedup hit).
     wrk.thread:stop()

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# GroupDesk against nginx `return 200` on the same machine, the same wrk load and the same request
+# files, one after the other: the ceiling of what this machine can answer at all, and how close
+# the callback path comes to it. The callbacks are the full path of an Official Account: distinct
+# encrypted messages, each from a follower of its own, each answered by a keyword rule (10,000
+# loaded) with an encrypted reply, with durable dedup and reply-window tracking on. At 64
+# connections (wrk -t2, sharing the 2 cores with the server) and at 4 (light load); both rates,
+# both p99s and their ratios are printed.
+# Usage: bench/run_vs_nginx.sh [BUILD_DIR]   (needs wrk, nginx-light, curl, python3; loopback)
+# Knobs (environment): DURATION, PER_FILE, RULES.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+duration=${DURATION:-10}
+per_file=${PER_FILE:-150000}
+rules=${RULES:-10000}
+token=bench-admin-token-0123456789abcdefghij
+port=18095
+nginx_port=18096
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"' EXIT
+
+cat > "$work/bench.json" <<JSON
+{ "listen": {"address": "127.0.0.1", "port": $port, "threads": 2},
+  "database": "$work/bench.db",
+  "log": {"level": "warn"},
+  "http": {"max_body_bytes": 16777216},
+  "api_tokens": [{"name": "bench", "role": "admin", "token": "$token"}],
+  "reply_window": {"enabled": true, "alerts_to": {"webhook_key": "bench-agents-webhook-key"}},
+  "channels": [
+    {"name": "service-account", "kind": "mp", "token": "GroupDeskMpToken2026",
+     "encoding_aes_key": "3nVrx2zzilnhlUG6WX3yAQeuVrTJTdSZaDMfgq9gOOk",
+     "receive_id": "wx8b2c4d6e8f0a1b3c"} ] }
+JSON
+cat > "$work/nginx.conf" <<NGINX
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_buffer_size 16k;
+  server { listen 127.0.0.1:$nginx_port; location / { return 200 "success"; } }
+}
+NGINX
+
+# Every message mentions 快递, one of the four fixed rules: each gets the rule's answer (the flood
+# guard counts per chat, and every follower is a chat of their own).
+python3 bench/keyword_rules.py "$rules" > "$work/rules.json"
+echo "== generating $((per_file * 2 * 3)) distinct Official Account callbacks"
+# (nginx reads its set again when it runs out; GroupDesk stops rather than replay one.)
+"$build/bench/make_callbacks" "$per_file" 2 "$work/g64-" 8600000000000000000 mp-users
+"$build/bench/make_callbacks" "$per_file" 2 "$work/g4-" 8610000000000000000 mp-users
+"$build/bench/make_callbacks" "$per_file" 2 "$work/n-" 8620000000000000000 mp-users
+sync
+
+load() {  # $1 target port, $2 connections, $3 request files, $4 label
+  CALLBACKS_PREFIX="$work/$3-" CALLBACKS_CYCLE=${CYCLE:-0} wrk -t2 -c"$2" -d"${duration}s" --latency \
+    -s bench/callback.lua "http://127.0.0.1:$1" > "$work/wrk-$4.txt"
+  echo "== $4: $(awk '/Requests\/sec/ {print $2}' "$work/wrk-$4.txt") requests/s, p99" \
+    "$(awk '$1 == "99%" {print $2}' "$work/wrk-$4.txt")"
+}
+
+"$build/bot/groupdesk" serve --config "$work/bench.json" > "$work/server.log" 2>&1 &
+server=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+curl -sSf -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  --data-binary @"$work/rules.json" "http://127.0.0.1:$port/api/v1/keywords/import"
+echo "== $rules keyword rules imported"
+load "$port" 64 g64 groupdesk-64
+load "$port" 4 g4 groupdesk-4
+echo "== groupdesk peak RSS: $(grep VmHWM /proc/$server/status | awk '{print $2, $3}')"
+kill -TERM "$server"; wait "$server" || true
+
+nginx -c "$work/nginx.conf"
+sleep 0.5
+CYCLE=1 load "$nginx_port" 64 n nginx-64
+CYCLE=1 load "$nginx_port" 4 n nginx-4
+
+python3 - "$work" <<'PY'
+import re, sys
+def read(label):
+    text = open(f"{sys.argv[1]}/wrk-{label}.txt").read()
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    return rate, float(p99.group(1)) * scale
+for c in (64, 4):
+    g, n = read(f"groupdesk-{c}"), read(f"nginx-{c}")
+    print(f"== {c} connections: groupdesk {g[0]:,.0f}/s p99 {g[1]:.2f} ms; nginx {n[0]:,.0f}/s "
+          f"p99 {n[1]:.2f} ms; rate ratio {g[0] / n[0]:.3f}, p99 ratio {g[1] / n[1]:.2f}")
+PY
