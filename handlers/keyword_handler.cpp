@@ -1,6 +1,8 @@
 // Keyword replies in the pipeline: normalise → match → guard → reply and hit.
 #include "handlers/keyword_handler.h"
 
+#include <algorithm>
+
 #include "handlers/addressed.h"
 #include "handlers/help_handler.h"
 #include "keywords/normalize.h"
@@ -10,8 +12,13 @@ namespace {
 
 using keywords::RuleKind;
 
-// Maps grow with the chats seen; past this they are swept of entries older than the interval.
+// Maps grow with the chats seen; past this they are swept of entries older than the interval,
+// at most once a minute (or once per interval, when that is shorter)...
 constexpr std::size_t kSweepAt = 100000;
+constexpr std::chrono::seconds kMaxSweepEvery{60};
+// ...and past this, after a sweep, forgotten: a rule may then answer a chat again within the
+// interval, which beats memory without bound under a flood of distinct chats.
+constexpr std::size_t kMaxRemembered = 250000;
 
 bool is_follow(const wecom::InboundMessage& msg) {
     const auto* event = std::get_if<wecom::EventBody>(&msg.body);
@@ -36,14 +43,18 @@ bool KeywordHandler::first_in(Seen& seen, const std::string& key, std::chrono::s
                               const Context& ctx) {
     const auto now = ctx.now;
     std::lock_guard lock(mutex_);
-    if (seen.size() > kSweepAt) {
-        std::erase_if(seen, [&](const auto& entry) { return now - entry.second.at >= interval; });
+    auto& entries = seen.entries;
+    if (entries.size() > kSweepAt && (now >= seen.next_sweep || entries.size() > kMaxRemembered)) {
+        std::erase_if(entries,
+                      [&](const auto& entry) { return now - entry.second.at >= interval; });
+        if (entries.size() > kMaxRemembered) entries.clear();
+        seen.next_sweep = now + std::min<std::chrono::seconds>(interval, kMaxSweepEvery);
     }
-    const auto it = seen.find(key);
-    if (it != seen.end() && now - it->second.at < interval) {
+    const auto it = entries.find(key);
+    if (it != entries.end() && now - it->second.at < interval) {
         return !ctx.source_key.empty() && it->second.source_key == ctx.source_key;
     }
-    seen[key] = Passed{now, ctx.source_key};
+    entries[key] = Passed{now, ctx.source_key};
     return true;
 }
 

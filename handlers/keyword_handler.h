@@ -33,7 +33,12 @@ private:
         std::chrono::system_clock::time_point at;
         std::string source_key;
     };
-    using Seen = std::map<std::string, Passed, std::less<>>;
+    struct Seen {
+        std::map<std::string, Passed, std::less<>> entries;
+        // The next sweep of expired entries is not before this: a flood of new chats must not
+        // make every call a scan of all of them.
+        std::chrono::system_clock::time_point next_sweep{};
+    };
 
     // True (and the time noted) when `key` last passed longer than `interval` ago, or for this
     // same callback: a retry after a failed answer (503) must be answered, not taken for a
