@@ -87,7 +87,7 @@ bool ReplyWindowService::tracks(const config::Channel& channel) const {
     return enabled() && channel.kind == config::ChannelKind::Mp;
 }
 
-Result<std::vector<std::int64_t>> ReplyWindowService::open_tickets_of(const ConversationKey& key) {
+Result<std::vector<Ticket>> ReplyWindowService::open_tickets_of(const ConversationKey& key) {
     TicketQuery query;
     query.statuses = {TicketStatus::Open, TicketStatus::InProgress};
     query.channel = key.channel;
@@ -95,11 +95,18 @@ Result<std::vector<std::int64_t>> ReplyWindowService::open_tickets_of(const Conv
     query.limit = kOpenTicketsShown;
     auto page = tickets_.list(query);
     if (!page.ok()) return std::move(page).error();
-    std::vector<std::int64_t> numbers;
-    for (const auto& t : page->tickets) {
-        if (t.group_kind == GroupKind::User) numbers.push_back(t.number);
-    }
-    return numbers;
+    std::erase_if(page->tickets, [](const Ticket& t) { return t.group_kind != GroupKind::User; });
+    return std::move(page->tickets);
+}
+
+Result<ConversationView> ReplyWindowService::view_of(TrackedConversation row, time_point now) {
+    auto tickets = open_tickets_of(row.key);
+    if (!tickets.ok()) return std::move(tickets).error();
+    ConversationView view{std::move(row), {}, false};
+    for (const auto& t : *tickets) view.open_tickets.push_back(t.number);
+    view.at_risk = view.conversation.open_at(now) &&
+                   (view.conversation.waiting() || !view.open_tickets.empty());
+    return view;
 }
 
 Result<ConversationPage> ReplyWindowService::list(const ConversationListQuery& query,
@@ -123,10 +130,9 @@ Result<ConversationPage> ReplyWindowService::list(const ConversationListQuery& q
         std::size_t read = 0;
         for (auto& row : *rows) {
             ++read;
-            auto tickets = open_tickets_of(row.key);
-            if (!tickets.ok()) return std::move(tickets).error();
-            ConversationView view{std::move(row), std::move(tickets).value(), false};
-            view.at_risk = view.conversation.waiting() || !view.open_tickets.empty();
+            auto made = view_of(std::move(row), now);
+            if (!made.ok()) return std::move(made).error();
+            ConversationView& view = *made;
             slice.after = view.conversation;
             if (query.at_risk && !view.at_risk) continue;
             page.conversations.push_back(std::move(view));
@@ -149,12 +155,9 @@ Result<std::optional<ConversationView>> ReplyWindowService::find(const Conversat
     auto row = conversations_.find(key);
     if (!row.ok()) return std::move(row).error();
     if (!row->has_value()) return std::optional<ConversationView>{};
-    auto tickets = open_tickets_of(key);
-    if (!tickets.ok()) return std::move(tickets).error();
-    ConversationView view{std::move(**row), std::move(tickets).value(), false};
-    view.at_risk = view.conversation.open_at(now) &&
-                   (view.conversation.waiting() || !view.open_tickets.empty());
-    return std::optional<ConversationView>{std::move(view)};
+    auto view = view_of(std::move(**row), now);
+    if (!view.ok()) return std::move(view).error();
+    return std::optional<ConversationView>{std::move(view).value()};
 }
 
 Result<Notification> ReplyWindowService::send_message(const ConversationKey& key,
@@ -284,12 +287,9 @@ Result<std::size_t> ReplyWindowService::run_due(time_point now, std::size_t limi
             if (!open.ok()) return std::move(open).error();
             // An answered user with no open ticket needs nobody: the stage passes silently.
             const bool needed = row.waiting() || !open->empty();
-            std::int64_t ticket = open->empty() ? 0 : open->front();
-            std::string assignee;
-            if (ticket != 0) {
-                auto t = tickets_.find(ticket);
-                if (t.ok() && t->has_value()) assignee = (*t)->assignee;
-            }
+            // The newest open ticket: its number and assignee go into the alert.
+            const std::int64_t ticket = open->empty() ? 0 : open->front().number;
+            const std::string assignee = open->empty() ? "" : open->front().assignee;
             if (work.alert_stage && needed && router_.configured()) {
                 lines.push_back(closing_line(row, ticket, assignee, now));
             }

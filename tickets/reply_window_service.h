@@ -80,7 +80,9 @@ public:
                                              const std::string& why, time_point now) override;
 
 private:
-    Result<std::vector<std::int64_t>> open_tickets_of(const ConversationKey& key);
+    // The user's open tickets in that conversation, newest first.
+    Result<std::vector<Ticket>> open_tickets_of(const ConversationKey& key);
+    Result<ConversationView> view_of(TrackedConversation row, time_point now);
 
     ConversationStore& conversations_;
     TicketStore& tickets_;
