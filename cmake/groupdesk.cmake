@@ -9,7 +9,8 @@ find_package(SQLiteCpp REQUIRED)
 find_package(Boost 1.74 REQUIRED)
 find_package(CURL REQUIRED)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
-# Abseil (Debian's libabsl-dev) for time zones: keywords/local_time.cpp only.
+# Abseil (Debian's libabsl-dev): time zones (keywords/local_time.cpp) and the flat hash map of
+# the keyword flood guard (handlers/details/flood_guard.cpp).
 find_package(absl REQUIRED CONFIG)
 
 if(GROUPDESK_SANITIZE OR GROUPDESK_FUZZ)

@@ -1,8 +1,6 @@
 // Keyword replies in the pipeline: normalise → match → guard → reply and hit.
 #include "handlers/keyword_handler.h"
 
-#include <algorithm>
-
 #include "handlers/addressed.h"
 #include "handlers/help_handler.h"
 #include "keywords/normalize.h"
@@ -12,12 +10,9 @@ namespace {
 
 using keywords::RuleKind;
 
-// Maps grow with the chats seen; past this they are swept of entries older than the interval,
-// at most once a minute (or once per interval, when that is shorter)...
-constexpr std::size_t kSweepAt = 100000;
-constexpr std::chrono::seconds kMaxSweepEvery{60};
-// ...and past this, after a sweep, forgotten: a rule may then answer a chat again within the
-// interval, which beats memory without bound under a flood of distinct chats.
+// Chats remembered by each guard at most (about 40 bytes each): past this, under a flood of
+// distinct chats, a rule may answer a chat again within the interval, which beats memory without
+// bound.
 constexpr std::size_t kMaxRemembered = 250000;
 
 bool is_follow(const wecom::InboundMessage& msg) {
@@ -37,25 +32,16 @@ wecom::Reply reply_of(const keywords::Rule& rule) {
 
 KeywordHandler::KeywordHandler(const keywords::KeywordService& rules, keywords::KeywordStore& hits,
                                const config::Keywords& settings)
-    : rules_(rules), hits_(hits), settings_(settings) {}
+    : rules_(rules),
+      hits_(hits),
+      settings_(settings),
+      answered_(settings.flood_interval, kMaxRemembered),
+      defaulted_(settings.default_reply_interval, kMaxRemembered) {}
 
-bool KeywordHandler::first_in(Seen& seen, const std::string& key, std::chrono::seconds interval,
+bool KeywordHandler::first_in(details::FloodGuard& guard, const std::string& key,
                               const Context& ctx) {
-    const auto now = ctx.now;
     std::lock_guard lock(mutex_);
-    auto& entries = seen.entries;
-    if (entries.size() > kSweepAt && (now >= seen.next_sweep || entries.size() > kMaxRemembered)) {
-        std::erase_if(entries,
-                      [&](const auto& entry) { return now - entry.second.at >= interval; });
-        if (entries.size() > kMaxRemembered) entries.clear();
-        seen.next_sweep = now + std::min<std::chrono::seconds>(interval, kMaxSweepEvery);
-    }
-    const auto it = entries.find(key);
-    if (it != entries.end() && now - it->second.at < interval) {
-        return !ctx.source_key.empty() && it->second.source_key == ctx.source_key;
-    }
-    entries[key] = Passed{now, ctx.source_key};
-    return true;
+    return guard.first_in(key, ctx.source_key, ctx.now);
 }
 
 Outcome KeywordHandler::handle(const wecom::InboundMessage& msg, Context& ctx) {
@@ -80,7 +66,7 @@ Outcome KeywordHandler::handle(const wecom::InboundMessage& msg, Context& ctx) {
 
     if (const keywords::Rule* rule = index->match(normalized, where)) {
         const std::string key = std::to_string(rule->id) + "/" + ctx.channel.name + "/" + chat;
-        if (!first_in(answered_, key, settings_.flood_interval, ctx)) {
+        if (!first_in(answered_, key, ctx)) {
             return Outcome::stop("keyword rule " + std::to_string(rule->id) +
                                  " answered this chat less than " +
                                  std::to_string(settings_.flood_interval.count()) + " s ago");
@@ -89,8 +75,7 @@ Outcome KeywordHandler::handle(const wecom::InboundMessage& msg, Context& ctx) {
     }
     const keywords::Rule* fallback = index->special(RuleKind::Default, where);
     if (fallback == nullptr || is_help_request(*body)) return Outcome::pass();
-    if (!first_in(defaulted_, ctx.channel.name + "/" + msg.sender, settings_.default_reply_interval,
-                  ctx)) {
+    if (!first_in(defaulted_, ctx.channel.name + "/" + msg.sender, ctx)) {
         return Outcome::pass();
     }
     ctx.reply_only_acknowledges = true;  // "we got your message" leaves the question open
