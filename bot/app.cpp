@@ -137,6 +137,7 @@ struct App::Impl {
     std::unique_ptr<DedupSweeper> sweeper;
     std::unique_ptr<SearchIndexer> indexer;
     std::unique_ptr<ResponseUrlSweeper> url_sweeper;
+    std::unique_ptr<MemoryTrimmer> trimmer;
 
     ~Impl() {
         // Order matters: no more requests (every one answered), then the workers finish what
@@ -157,6 +158,7 @@ struct App::Impl {
         sweeper.reset();
         url_sweeper.reset();
         indexer.reset();
+        trimmer.reset();
         stores.close();
     }
 };
@@ -354,6 +356,7 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     impl->sweeper = std::make_unique<DedupSweeper>(*db.dedup, clock, cfg.dedup);
     impl->indexer = std::make_unique<SearchIndexer>(*db.tickets, clock);
     impl->url_sweeper = std::make_unique<ResponseUrlSweeper>(*db.response_urls, clock);
+    impl->trimmer = std::make_unique<MemoryTrimmer>(clock);
     return std::unique_ptr<App>(new App(std::move(impl)));
 }
 

@@ -1,6 +1,8 @@
-// DedupSweeper and SearchIndexer: small batches on the shared writer, logged when they fail.
+// DedupSweeper and SearchIndexer: small batches on the shared writer, logged when they fail;
+// the memory trimmer.
 #include "bot/maintenance.h"
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include "storage/sqlite/sqlite_ticket_store.h"
@@ -77,5 +79,10 @@ void ResponseUrlSweeper::sweep() {
         if (*removed < kSweepBatch || worker_.stopping()) return;
     }
 }
+
+MemoryTrimmer::MemoryTrimmer(const Clock& clock)
+    : worker_(
+          clock, kInterval, [] { ::malloc_trim(0); },
+          [](std::string_view what) { spdlog::error("memory trim threw: {}", what); }) {}
 
 }  // namespace groupdesk::bot

@@ -10,10 +10,10 @@ namespace {
 
 using keywords::RuleKind;
 
-// Chats remembered by each guard at most (about 40 bytes each): past this, under a flood of
-// distinct chats, a rule may answer a chat again within the interval, which beats memory without
-// bound.
-constexpr std::size_t kMaxRemembered = 250000;
+// Chats remembered by each guard at most: two tables of 64 Ki slots, about 3 MB. Past this, under
+// more than 50,000 new chats in one interval, a rule may answer a chat again within the
+// interval, which beats memory without bound.
+constexpr std::size_t kMaxRemembered = 100000;
 
 bool is_follow(const wecom::InboundMessage& msg) {
     const auto* event = std::get_if<wecom::EventBody>(&msg.body);
