@@ -14,24 +14,13 @@ build=${1:-build}
 duration=${DURATION:-10}
 per_file=${PER_FILE:-150000}
 rules=${RULES:-10000}
-token=bench-admin-token-0123456789abcdefghij
 port=18095
 nginx_port=18096
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"' EXIT
 
-cat > "$work/bench.json" <<JSON
-{ "listen": {"address": "127.0.0.1", "port": $port, "threads": 2},
-  "database": "$work/bench.db",
-  "log": {"level": "warn"},
-  "http": {"max_body_bytes": 16777216},
-  "api_tokens": [{"name": "bench", "role": "admin", "token": "$token"}],
-  "reply_window": {"enabled": true, "alerts_to": {"webhook_key": "bench-agents-webhook-key"}},
-  "channels": [
-    {"name": "service-account", "kind": "mp", "token": "GroupDeskMpToken2026",
-     "encoding_aes_key": "3nVrx2zzilnhlUG6WX3yAQeuVrTJTdSZaDMfgq9gOOk",
-     "receive_id": "wx8b2c4d6e8f0a1b3c"} ] }
-JSON
+source bench/mp_server.sh
+mp_server_config
 cat > "$work/nginx.conf" <<NGINX
 worker_processes 2;
 pid $work/nginx.pid;
@@ -44,14 +33,11 @@ http {
 }
 NGINX
 
-# Every message mentions 快递, one of the four fixed rules: each gets the rule's answer (the flood
-# guard counts per chat, and every follower is a chat of their own).
-python3 bench/keyword_rules.py "$rules" > "$work/rules.json"
 echo "== generating $((per_file * 2 * 3)) distinct Official Account callbacks"
 # (nginx reads its set again when it runs out; GroupDesk stops rather than replay one.)
-"$build/bench/make_callbacks" "$per_file" 2 "$work/g64-" 8600000000000000000 mp-users
-"$build/bench/make_callbacks" "$per_file" 2 "$work/g4-" 8610000000000000000 mp-users
-"$build/bench/make_callbacks" "$per_file" 2 "$work/n-" 8620000000000000000 mp-users
+mp_callbacks "$per_file" g64 8600000000000000000
+mp_callbacks "$per_file" g4 8610000000000000000
+mp_callbacks "$per_file" n 8620000000000000000
 sync
 
 load() {  # $1 target port, $2 connections, $3 request files, $4 label
@@ -61,15 +47,15 @@ load() {  # $1 target port, $2 connections, $3 request files, $4 label
     "$(awk '$1 == "99%" {print $2}' "$work/wrk-$4.txt")"
 }
 
-"$build/bot/groupdesk" serve --config "$work/bench.json" > "$work/server.log" 2>&1 &
-server=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-curl -sSf -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-  --data-binary @"$work/rules.json" "http://127.0.0.1:$port/api/v1/keywords/import"
-echo "== $rules keyword rules imported"
+mp_server_start
+# The import's own peak, then the peak under load alone: the memory trimmer (every 10 s) has given
+# the import's transient memory back by then; clear_refs 5 restarts VmHWM.
+sleep 11
+echo "== groupdesk peak RSS with the import: $(grep VmHWM /proc/$server/status | awk '{print $2, $3}')"
+echo 5 > /proc/$server/clear_refs 2>/dev/null || echo "(VmHWM not reset: needs root)"
 load "$port" 64 g64 groupdesk-64
 load "$port" 4 g4 groupdesk-4
-echo "== groupdesk peak RSS: $(grep VmHWM /proc/$server/status | awk '{print $2, $3}')"
+echo "== groupdesk peak RSS under load: $(grep VmHWM /proc/$server/status | awk '{print $2, $3}')"
 kill -TERM "$server"; wait "$server" || true
 
 nginx -c "$work/nginx.conf"
