@@ -82,24 +82,18 @@ bool is_ascii_word(std::string_view word) {
 bool takes_ticket_number(CommandKind kind) { return kind != Create && kind != List; }
 
 // The code points of `text`, each as its UTF-8 bytes.
-std::vector<std::string_view> split_chars(std::string_view text) {
-    std::vector<std::string_view> chars;
-    while (!text.empty()) {
-        const std::size_t n =
-            std::min(utf8_length(static_cast<unsigned char>(text[0])), text.size());
-        chars.push_back(text.substr(0, n));
-        text.remove_prefix(n);
-    }
-    return chars;
-}
-
+// Whether `a` and `b` have as many characters and differ in exactly one. Walks both at once
+// without copying: it runs on every chat message whose first word a number follows.
 bool one_char_different(std::string_view a, std::string_view b) {
-    const auto ca = split_chars(a);
-    const auto cb = split_chars(b);
-    if (ca.size() != cb.size()) return false;
     std::size_t different = 0;
-    for (std::size_t i = 0; i < ca.size(); ++i) different += ca[i] != cb[i] ? 1 : 0;
-    return different == 1;
+    while (!a.empty() && !b.empty()) {
+        const std::size_t na = std::min(utf8_length(static_cast<unsigned char>(a[0])), a.size());
+        const std::size_t nb = std::min(utf8_length(static_cast<unsigned char>(b[0])), b.size());
+        if (a.substr(0, na) != b.substr(0, nb) && ++different > 1) return false;
+        a.remove_prefix(na);
+        b.remove_prefix(nb);
+    }
+    return a.empty() && b.empty() && different == 1;
 }
 
 }  // namespace

@@ -188,6 +188,8 @@ TEST(DidYouMean, ChineseOnlyBeforeATicketRef) {
     EXPECT_TRUE(not_a_command("工作 很忙"));
     EXPECT_TRUE(not_a_command("解绝 问题"));
     EXPECT_TRUE(not_a_command("解决了 #12"));  // three characters against two
+    EXPECT_TRUE(not_a_command("解 #12"));      // one against two
+    EXPECT_TRUE(not_a_command("你好 #12"));    // two characters different
 }
 
 TEST(DidYouMean, OnlyWhenTheCorrectionIsAValidCommand) {
