@@ -24,7 +24,7 @@ check 'tinyxml2'   '^(wecom/xml_codec\.cpp)$'
 check 'curl/'      '^(wecom/curl_http_client\.cpp)$'
 check 'SQLiteCpp/' '^(storage/sqlite/[^/]+\.cpp|tests/storage/|tests/integration/)'
 check 're2/'       '^(keywords/keyword_index\.cpp)$'
-check 'absl/'      '^(keywords/local_time\.cpp)$'
+check 'absl/'      '^(keywords/local_time\.cpp|handlers/details/flood_guard\.(h|cpp))$'
 # nlohmann: only in .cpp files (headers get json_fwd.hpp at most), and in test support.
 check 'nlohmann/json\.hpp' '(\.cpp$|^tests/support/|^tests/bot/(aibot_connection|keywords_cli)_test_support\.h$|^tests/wecom/api_client_fixture\.h$)'
 
