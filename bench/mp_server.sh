@@ -41,6 +41,16 @@ mp_server_start() {
   echo "== $rules keyword rules imported"
 }
 
+# After the import: waits for the memory trimmer (every 10 s) to give the import's transient
+# memory back, prints the peak so far and the resident size, then restarts VmHWM (clear_refs 5,
+# root only) so that a later VmHWM is the peak under load alone.
+mp_after_import() {
+  sleep 11
+  echo "== peak RSS with the import: $(grep VmHWM /proc/$server/status | awk '{print $2, $3}');" \
+    "after it: $(grep VmRSS /proc/$server/status | awk '{print $2, $3}')"
+  echo 5 > /proc/$server/clear_refs 2>/dev/null || echo "(VmHWM not reset: needs root)"
+}
+
 # Callbacks answered so far (the server's own counter).
 mp_answered() {
   curl -s "http://127.0.0.1:$port/metrics" -H "Authorization: Bearer $mp_token" |

@@ -48,11 +48,7 @@ load() {  # $1 target port, $2 connections, $3 request files, $4 label
 }
 
 mp_server_start
-# The import's own peak, then the peak under load alone: the memory trimmer (every 10 s) has given
-# the import's transient memory back by then; clear_refs 5 restarts VmHWM.
-sleep 11
-echo "== groupdesk peak RSS with the import: $(grep VmHWM /proc/$server/status | awk '{print $2, $3}')"
-echo 5 > /proc/$server/clear_refs 2>/dev/null || echo "(VmHWM not reset: needs root)"
+mp_after_import
 load "$port" 64 g64 groupdesk-64
 load "$port" 4 g4 groupdesk-4
 echo "== groupdesk peak RSS under load: $(grep VmHWM /proc/$server/status | awk '{print $2, $3}')"

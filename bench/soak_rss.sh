@@ -19,9 +19,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 source bench/mp_server.sh
 mp_server_config
 mp_server_start
-sleep 11  # the memory trimmer gives the import's transient memory back
-echo "== after the import: $(grep VmRSS /proc/$server/status | awk '{print $2, $3}')"
-echo 5 > /proc/$server/clear_refs 2>/dev/null || echo "(VmHWM not reset: needs root)"
+mp_after_import
 
 # Minute m's files are made while minute m-1 runs (timestamps must stay near the clock).
 first_msg_id() { echo "1${1}00000000000000000"; }  # distinct ranges, below 2^64

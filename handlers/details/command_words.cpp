@@ -81,7 +81,6 @@ bool is_ascii_word(std::string_view word) {
 
 bool takes_ticket_number(CommandKind kind) { return kind != Create && kind != List; }
 
-// The code points of `text`, each as its UTF-8 bytes.
 // Whether `a` and `b` have as many characters and differ in exactly one. Walks both at once
 // without copying: it runs on every chat message whose first word a number follows.
 bool one_char_different(std::string_view a, std::string_view b) {
