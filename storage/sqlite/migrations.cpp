@@ -254,6 +254,40 @@ constexpr std::string_view kSteps[] = {
     "CREATE INDEX outbox_ticket ON outbox (ticket, id);"
     // One conversation's rows, newest first (the API's per-conversation list).
     "CREATE INDEX outbox_order_key ON outbox (order_key, id);",
+    // 8: conversations again, the same columns, rows and indexes, with opened_by's CHECK written
+    // as comparisons. SQLite builds a temporary B-tree for an IN list of more than two values on
+    // every run of a statement that checks it: about 30,000 instructions on each callback's
+    // record, a third of the record's cost (BENCHMARKS.md, the callback hot path).
+    "CREATE TABLE conversations_new ("
+    "  channel TEXT NOT NULL,"
+    "  user_id TEXT NOT NULL,"
+    "  opened_by TEXT NOT NULL"
+    "    CHECK (opened_by = 'message' OR opened_by = 'menu_click' OR opened_by = 'follow'"
+    "      OR opened_by = 'scan' OR opened_by = 'unfollow'),"
+    "  window_opened_at INTEGER NOT NULL,"
+    "  last_action_at INTEGER NOT NULL,"
+    "  deadline INTEGER NOT NULL,"
+    "  quota_left INTEGER NOT NULL,"
+    "  last_message_at INTEGER,"
+    "  last_answer_at INTEGER,"
+    "  last_excerpt TEXT NOT NULL,"
+    "  alerts_done INTEGER NOT NULL,"
+    "  nudged INTEGER NOT NULL CHECK (nudged IN (0, 1)),"
+    "  next_alert_at INTEGER,"
+    "  last_source_key TEXT NOT NULL,"
+    "  PRIMARY KEY (channel, user_id)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO conversations_new (channel, user_id, opened_by, window_opened_at, last_action_at,"
+    "  deadline, quota_left, last_message_at, last_answer_at, last_excerpt, alerts_done, nudged,"
+    "  next_alert_at, last_source_key)"
+    "  SELECT channel, user_id, opened_by, window_opened_at, last_action_at, deadline, quota_left,"
+    "  last_message_at, last_answer_at, last_excerpt, alerts_done, nudged, next_alert_at,"
+    "  last_source_key FROM conversations;"
+    "DROP TABLE conversations;"
+    "ALTER TABLE conversations_new RENAME TO conversations;"
+    "CREATE INDEX conversations_next_alert ON conversations (next_alert_at)"
+    "  WHERE next_alert_at IS NOT NULL;"
+    "CREATE INDEX conversations_deadline ON conversations (deadline, channel, user_id);",
 };
 
 }  // namespace

@@ -53,7 +53,7 @@ constexpr const char* kNextDueSql =
     "SELECT min(next_alert_at) FROM conversations WHERE next_alert_at IS NOT NULL";
 constexpr const char* kCountSql = "SELECT count(*) FROM conversations";
 
-// The model's words, which schema step 7's CHECK constraint lists too.
+// The model's words, which schema step 8's CHECK constraint lists too.
 std::string action_word(WindowAction action) { return std::string(tickets::to_string(action)); }
 
 WindowAction read_action(const std::string& stored) {
@@ -153,6 +153,7 @@ SqliteConversationStore::~SqliteConversationStore() {
 
 std::string_view SqliteConversationStore::due_sql() { return kDueSql; }
 std::string_view SqliteConversationStore::next_due_sql() { return kNextDueSql; }
+std::string_view SqliteConversationStore::upsert_sql() { return kUpsertSql; }
 
 void SqliteConversationStore::update(std::vector<tickets::ConversationUpdate> updates,
                                      std::vector<tickets::Notification> notifications,

@@ -46,6 +46,8 @@ public:
     // The SQL of due() and next_due(), for tests that check their query plans.
     static std::string_view due_sql();
     static std::string_view next_due_sql();
+    // The write of each callback's record, for the test that it builds no temporary B-tree.
+    static std::string_view upsert_sql();
 
 private:
     explicit SqliteConversationStore(Database& db) : db_(db) {}
