@@ -16,20 +16,18 @@ int hex_value(char c) {
 std::optional<std::string> percent_decode(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (c != '%') {
-            out.push_back(c);
-            continue;
-        }
-        if (i + 2 >= text.size()) return std::nullopt;  // needs two hex digits
-        int hi = hex_value(text[i + 1]);
-        int lo = hex_value(text[i + 2]);
+    // Runs without an escape are copied whole: a callback's query is mostly such runs.
+    for (std::size_t i = 0;;) {
+        const std::size_t escape = text.find('%', i);
+        out.append(text.substr(i, escape - i));
+        if (escape == std::string_view::npos) return out;
+        if (escape + 2 >= text.size()) return std::nullopt;  // needs two hex digits
+        const int hi = hex_value(text[escape + 1]);
+        const int lo = hex_value(text[escape + 2]);
         if (hi < 0 || lo < 0) return std::nullopt;
         out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
+        i = escape + 3;
     }
-    return out;
 }
 
 Result<QueryParams> QueryParams::parse(std::string_view query) {

@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cstring>
 #include <exception>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
@@ -193,10 +194,15 @@ bool is_xml_char(unsigned char c) { return c >= 0x20 || c == '\t' || c == '\n' |
 // The characters XML cannot carry are dropped first and the terminator looked for afterwards:
 // dropping them later would let "]]\x01>" turn into a terminator after the check.
 void append_cdata(std::string& out, std::string_view text) {
-    std::string kept;
-    kept.reserve(text.size());
-    for (const char c : text) {
-        if (is_xml_char(static_cast<unsigned char>(c))) kept += c;
+    // Almost every text has no such character (an Encrypt field never does): it is used as it
+    // is, without a copy built byte by byte.
+    const auto unfit = [](char c) { return !is_xml_char(static_cast<unsigned char>(c)); };
+    std::string filtered;
+    std::string_view kept = text;
+    if (std::any_of(text.begin(), text.end(), unfit)) {
+        filtered.reserve(text.size());
+        std::remove_copy_if(text.begin(), text.end(), std::back_inserter(filtered), unfit);
+        kept = filtered;
     }
     out += "<![CDATA[";
     std::size_t from = 0;
@@ -204,7 +210,7 @@ void append_cdata(std::string& out, std::string_view text) {
         out.append(kept, from, end + 2 - from);  // up to and including "]]"
         out += "]]><![CDATA[";
     }
-    out.append(kept, from, std::string::npos);
+    out.append(kept.substr(from));
     out += "]]>";
 }
 

@@ -10,6 +10,14 @@ TEST(PercentDecode, DecodesEscapesOfBothCases) {
     EXPECT_EQ(percent_decode("a%2Fb%2fc%3D%3d"), "a/b/c==");
 }
 
+TEST(PercentDecode, DecodesEscapesAtEitherEndAndBackToBack) {
+    EXPECT_EQ(percent_decode("%41"), "A");
+    EXPECT_EQ(percent_decode("%41%42%43"), "ABC");
+    EXPECT_EQ(percent_decode("x%41"), "xA");
+    EXPECT_EQ(percent_decode("%41x"), "Ax");
+    EXPECT_EQ(percent_decode(""), "");
+}
+
 TEST(PercentDecode, KeepsPlusLiterally) {
     // base64 '+' must survive: the platform signs the text with '+' in it.
     EXPECT_EQ(percent_decode("ab+cd"), "ab+cd");
