@@ -11,7 +11,7 @@ StatementCache::StatementCache(SQLite::Database& conn) : conn_(conn) {}
 StatementCache::~StatementCache() = default;
 
 SQLite::Statement& StatementCache::get(std::string_view sql) {
-    auto it = statements_.find(std::string(sql));
+    auto it = statements_.find(sql);
     if (it == statements_.end()) {
         auto statement = std::make_unique<SQLite::Statement>(conn_, std::string(sql));
         it = statements_.emplace(std::string(sql), std::move(statement)).first;

@@ -1,6 +1,8 @@
 // StatementCache: the prepared statements of one connection, prepared once and reused by SQL text.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,7 +33,15 @@ public:
 
 private:
     SQLite::Database& conn_;
-    std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+    // Looked up by string_view, without copying the SQL text on every hand-out.
+    struct TextHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const {
+            return std::hash<std::string_view>{}(text);
+        }
+    };
+    std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>, TextHash, std::equal_to<>>
+        statements_;
 };
 
 }  // namespace groupdesk::storage::sqlite
