@@ -29,6 +29,7 @@
 #include "handlers/card_click_handler.h"
 #include "handlers/command_handler.h"
 #include "handlers/dedup.h"
+#include "handlers/effects.h"
 #include "handlers/help_handler.h"
 #include "handlers/keyword_command_handler.h"
 #include "handlers/keyword_handler.h"
@@ -45,6 +46,7 @@
 #include "storage/sqlite/sqlite_outbox_store.h"
 #include "storage/sqlite/sqlite_response_url_store.h"
 #include "storage/sqlite/sqlite_ticket_store.h"
+#include "storage/sqlite/writer.h"
 #include "tickets/announcer.h"
 #include "tickets/outbox_worker.h"
 #include "tickets/reply_window_service.h"
@@ -276,8 +278,14 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     impl->plaintext_binding = std::make_unique<PlaintextBinding>(*db.dedup);
     impl->deadlines = std::make_unique<DeadlineTimer>();
     impl->workers = std::make_unique<WorkQueue>(worker_count(), kMaxQueuedCallbacks);
+    // A callback's writes (dedup record, ticket, conversation, keyword hit) commit as one.
+    const handlers::WriteGroup write_group =
+        [writer = &db.database->writer()](const std::function<void()>& start) {
+            storage::sqlite::Writer::Group group(*writer);
+            start();
+        };
     const CallbackServices services{*impl->workers, *impl->deadlines, *impl->plaintext_binding,
-                                    cfg.callbacks};
+                                    cfg.callbacks, write_group};
 
     // Health from the writer's last commit or probe: never waits on the disk.
     auto* writes = db.dedup.get();
@@ -291,7 +299,8 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     for (auto& lc : impl->long_connections) {
         const config::Channel& channel = *cfg.find_channel(lc->connection->channel());
         lc->endpoint = std::make_unique<LongConnectionEndpoint>(
-            channel, impl->pipeline, *db.known_chats, clock, *impl->metrics, *impl->workers);
+            channel, impl->pipeline, *db.known_chats, clock, *impl->metrics, *impl->workers,
+            write_group);
     }
     for (const auto& channel : cfg.channels) {
         if (channel.long_connection()) continue;  // no callback URL

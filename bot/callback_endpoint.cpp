@@ -148,17 +148,19 @@ void CallbackEndpoint::run_pipeline(const std::shared_ptr<CallbackAnswer>& answe
     }
     if (from_record && outcome != CallbackOutcome::RetryLater) outcome = CallbackOutcome::Duplicate;
 
-    handlers::when_durable(ctx.before_answer, [answer, response = std::move(response), outcome,
-                                               detail = std::move(detail)](
-                                                  std::optional<std::string> failure) mutable {
-        if (failure) {
-            spdlog::error("callback id={} channel={}: could not record durably: {}",
-                          answer->log().request_id, answer->log().channel, *failure);
-            response = HttpResponse::text(503, "could not record the callback, retry\n");
-            outcome = CallbackOutcome::RetryLater;
-        }
-        answer->give(std::move(response), outcome, detail);
-    });
+    handlers::when_durable(
+        ctx.before_answer,
+        [answer, response = std::move(response), outcome,
+         detail = std::move(detail)](std::optional<std::string> failure) mutable {
+            if (failure) {
+                spdlog::error("callback id={} channel={}: could not record durably: {}",
+                              answer->log().request_id, answer->log().channel, *failure);
+                response = HttpResponse::text(503, "could not record the callback, retry\n");
+                outcome = CallbackOutcome::RetryLater;
+            }
+            answer->give(std::move(response), outcome, detail);
+        },
+        services_.write_group);
 }
 
 }  // namespace groupdesk::bot

@@ -14,6 +14,7 @@
 #include "common/clock.h"
 #include "common/http_types.h"
 #include "config/config.h"
+#include "handlers/effects.h"
 #include "handlers/pipeline.h"
 #include "wecom/crypto.h"
 
@@ -33,6 +34,8 @@ struct CallbackServices {
     DeadlineTimer& deadlines;  // answers a callback stuck past the deadline
     PlaintextBinding& plaintext_binding;
     const config::Callbacks& settings;
+    // Makes one callback's durable writes one unit; empty: each write on its own.
+    handlers::WriteGroup write_group = {};
 };
 
 class CallbackEndpoint {

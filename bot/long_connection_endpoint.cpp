@@ -69,13 +69,14 @@ LongConnectionEndpoint::LongConnectionEndpoint(const config::Channel& channel,
                                                const handlers::Pipeline& pipeline,
                                                tickets::KnownChatStore& known_chats,
                                                const Clock& clock, Metrics& metrics,
-                                               WorkQueue& workers)
+                                               WorkQueue& workers, handlers::WriteGroup write_group)
     : channel_(channel),
       pipeline_(pipeline),
       known_chats_(known_chats),
       clock_(clock),
       metrics_(metrics),
-      workers_(workers) {}
+      workers_(workers),
+      write_group_(std::move(write_group)) {}
 
 void LongConnectionEndpoint::handle(wecom::AiBotFrame frame, FrameSender& sender) {
     const auto started = Steady::now();
@@ -121,15 +122,17 @@ void LongConnectionEndpoint::run(const std::string& req_id, const wecom::Inbound
     }
 
     handlers::when_durable(
-        ctx.before_answer, [this, request_id, req_id, message, started, answer = std::move(answer),
-                            &sender](std::optional<std::string> failure) mutable {
+        ctx.before_answer,
+        [this, request_id, req_id, message, started, answer = std::move(answer),
+         &sender](std::optional<std::string> failure) mutable {
             if (failure) {
                 spdlog::error("frame id={} channel={}: could not record durably: {}", request_id,
                               channel_.name, *failure);
                 answer = busy_answer(req_id, message, "not durable");
             }
             give(channel_.name, request_id, req_id, started, std::move(answer), metrics_, sender);
-        });
+        },
+        write_group_);
 }
 
 void LongConnectionEndpoint::remember_chat(const wecom::InboundMessage& message,

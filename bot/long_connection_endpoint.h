@@ -16,6 +16,7 @@
 #include "bot/metrics.h"
 #include "common/clock.h"
 #include "config/config.h"
+#include "handlers/effects.h"
 #include "handlers/pipeline.h"
 #include "tickets/known_chat_store.h"
 #include "wecom/aibot_frames.h"
@@ -29,7 +30,8 @@ public:
     // Everything passed in outlives the endpoint.
     LongConnectionEndpoint(const config::Channel& channel, const handlers::Pipeline& pipeline,
                            tickets::KnownChatStore& known_chats, const Clock& clock,
-                           Metrics& metrics, WorkQueue& workers);
+                           Metrics& metrics, WorkQueue& workers,
+                           handlers::WriteGroup write_group = {});
 
     // A message or event frame from the connection (on its thread: queues the work and returns).
     void handle(wecom::AiBotFrame frame, FrameSender& sender);
@@ -48,6 +50,7 @@ private:
     const Clock& clock_;
     Metrics& metrics_;
     WorkQueue& workers_;
+    handlers::WriteGroup write_group_;  // one frame's durable writes as one unit
     std::atomic<std::uint64_t> next_request_id_{1};
     std::mutex known_mutex_;
     std::set<std::string, std::less<>> known_;  // chats recorded durably by this process

@@ -30,11 +30,19 @@ private:
 }  // namespace
 
 void when_durable(std::vector<DurableWrite>& writes,
-                  std::function<void(std::optional<std::string> failure)> then) {
+                  std::function<void(std::optional<std::string> failure)> then,
+                  const WriteGroup& group) {
     if (writes.empty()) return then(std::nullopt);
     auto countdown = std::make_shared<Countdown>(writes.size(), std::move(then));
-    for (auto& write : writes) {
-        write([countdown](const Status& status) { countdown->done(status); });
+    const auto start = [&writes, &countdown] {
+        for (auto& write : writes) {
+            write([countdown](const Status& status) { countdown->done(status); });
+        }
+    };
+    if (group) {
+        group(start);
+    } else {
+        start();
     }
 }
 

@@ -17,10 +17,16 @@ using DurableDone = std::function<void(Status)>;
 // A write the platform must not be answered before; it calls `done` exactly once, on any thread.
 using DurableWrite = std::function<void(DurableDone done)>;
 
+// Calls `start` at once, on the calling thread, so that the writes it starts there are made
+// durable as one: all of them or none (the SQLite backend: one savepoint of the group commit).
+using WriteGroup = std::function<void(const std::function<void()>& start)>;
+
 // Starts every write in `writes` and calls `then` once, on the thread of the last report, when
 // all have reported: with the first failure's message, or nullopt when all are durable. With no
-// writes, `then` runs at once on the calling thread.
+// writes, `then` runs at once on the calling thread. With a `group`, the writes are started
+// inside it: a failure of one leaves none of them durable, so the platform's retry does them all.
 void when_durable(std::vector<DurableWrite>& writes,
-                  std::function<void(std::optional<std::string> failure)> then);
+                  std::function<void(std::optional<std::string> failure)> then,
+                  const WriteGroup& group = {});
 
 }  // namespace groupdesk::handlers

@@ -1,4 +1,5 @@
-// Writer: group commit of every store's jobs, one savepoint per job, the idle probe and health.
+// Writer: group commit of every store's jobs, one savepoint per job or group of jobs, the idle
+// probe and health.
 #include "storage/sqlite/writer.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -84,7 +85,43 @@ Result<std::unique_ptr<Writer>> Writer::start(std::unique_ptr<SQLite::Database> 
     return writer;
 }
 
+namespace {
+thread_local Writer::Group* open_group = nullptr;
+}  // namespace
+
+Writer::Group::Group(Writer& writer) : writer_(writer), outer_(open_group) { open_group = this; }
+
+Writer::Group::~Group() {
+    open_group = outer_;
+    if (jobs_.empty()) return;
+    if (jobs_.size() == 1) {
+        writer_.enqueue(std::move(jobs_.front().first), std::move(jobs_.front().second));
+        return;
+    }
+    // Shared: a std::function must be copyable, and the job and its completion both need them.
+    auto members = std::make_shared<std::vector<std::pair<Job, Done>>>(std::move(jobs_));
+    writer_.enqueue(
+        [members](WriteContext& w) -> Status {
+            for (auto& member : *members) {
+                Status status = member.first(w);
+                if (!status.ok()) return status;  // the savepoint takes the others back too
+            }
+            return ok_status();
+        },
+        [members](const Status& status) {
+            for (auto& member : *members) call(member.second, status);
+        });
+}
+
 void Writer::submit(Job job, Done done) {
+    if (open_group != nullptr && &open_group->writer_ == this) {
+        open_group->jobs_.emplace_back(std::move(job), std::move(done));
+        return;
+    }
+    enqueue(std::move(job), std::move(done));
+}
+
+void Writer::enqueue(Job job, Done done) {
     {
         std::lock_guard lock(mutex_);
         if (!closing_) {
@@ -111,7 +148,8 @@ Status Writer::run_status(Job job) {
     }
     std::promise<Status> promise;
     auto result = promise.get_future();
-    submit(std::move(job), [&promise](Status s) { promise.set_value(std::move(s)); });
+    // Not submit(): inside a group the job would wait for the group, which waits for this.
+    enqueue(std::move(job), [&promise](Status s) { promise.set_value(std::move(s)); });
     return result.get();
 }
 

@@ -67,8 +67,27 @@ public:
     Writer& operator=(const Writer&) = delete;
 
     // Queues `job` for the next commit; `done` reports when it is durable. After close(),
-    // `done` gets Unavailable at once, on the calling thread.
+    // `done` gets Unavailable at once, on the calling thread. Inside a Group, joins the group.
     void submit(Job job, Done done);
+
+    // While a Group is open on a thread, that thread's submit() calls to this writer join it;
+    // when it closes, they are queued as one job in one savepoint: all of them commit or none
+    // does, and every `done` gets the group's outcome. A callback's durable writes go through
+    // one group, so a retry never finds half of them (and one savepoint costs less than three).
+    // run() and run_status() never join a group: they wait for their own job.
+    class Group {
+    public:
+        explicit Group(Writer& writer);
+        ~Group();  // queues the group's jobs
+        Group(const Group&) = delete;
+        Group& operator=(const Group&) = delete;
+
+    private:
+        friend class Writer;
+        Writer& writer_;
+        Group* outer_;  // a group opened earlier on this thread, open again after this one
+        std::vector<std::pair<Job, Done>> jobs_;
+    };
 
     // Runs `job` in the next commit and returns its value once committed. On the writer thread
     // (from a job or a `done`) it runs at once instead of waiting for itself: inside the running
@@ -108,6 +127,7 @@ private:
     };
 
     Writer(std::unique_ptr<SQLite::Database> conn, std::string path, WriterOptions options);
+    void enqueue(Job job, Done done);
     void loop();
     void commit(std::vector<Pending>& batch);
     Status run_savepoint(Job& job);

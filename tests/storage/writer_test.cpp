@@ -1,5 +1,5 @@
-// The database's shared writer: group commit across threads, one savepoint per job, durability
-// before `done`, synchronous jobs (also from the writer thread itself) and close().
+// The database's shared writer: group commit across threads, one savepoint per job or group of
+// jobs, durability before `done`, synchronous jobs (also from the writer thread itself), close().
 #include "storage/sqlite/writer.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -174,6 +174,52 @@ TEST_F(WriterTest, AFailingJobIsRolledBackAloneAndTheOthersBecomeDurable) {
     EXPECT_FALSE(visible(3));
     EXPECT_TRUE(visible(4));
     EXPECT_TRUE(db_->health().ok());
+}
+
+// A callback's writes: all durable, or none (the platform's retry then does them all again).
+TEST_F(WriterTest, AGroupsJobsCommitTogetherOrNotAtAll) {
+    std::promise<Status> a, b, c, d;
+    {
+        Writer::Group group(writer());
+        writer().submit(insert(10), [&](Status s) { a.set_value(std::move(s)); });
+        writer().submit(insert(11), [&](Status s) { b.set_value(std::move(s)); });
+    }
+    {
+        Writer::Group group(writer());
+        writer().submit(insert(12), [&](Status s) { c.set_value(std::move(s)); });
+        writer().submit(
+            [](WriteContext& w) -> Status {
+                w.connection().exec("INSERT INTO t (x) VALUES (13)");
+                return make_error(ErrorCode::FailedPrecondition, "changed my mind");
+            },
+            [&](Status s) { d.set_value(std::move(s)); });
+    }
+    EXPECT_TRUE(a.get_future().get().ok());
+    EXPECT_TRUE(b.get_future().get().ok());
+    for (auto* failed : {&c, &d}) {
+        Status status = failed->get_future().get();
+        ASSERT_FALSE(status.ok());
+        EXPECT_EQ(status.error().code, ErrorCode::FailedPrecondition);
+    }
+    EXPECT_TRUE(visible(10));
+    EXPECT_TRUE(visible(11));
+    EXPECT_FALSE(visible(12));  // written by the group's first job, taken back with the second
+    EXPECT_FALSE(visible(13));
+}
+
+// run_status() waits for its own job, which must not join the group: the group is queued only
+// when it closes, after the wait.
+TEST_F(WriterTest, ASynchronousJobInsideAGroupIsNotHeldByIt) {
+    std::promise<Status> grouped;
+    {
+        Writer::Group group(writer());
+        writer().submit(insert(20), [&](Status s) { grouped.set_value(std::move(s)); });
+        EXPECT_TRUE(writer().run_status(insert(21)).ok());
+        EXPECT_TRUE(visible(21));
+        EXPECT_FALSE(visible(20));  // still held by the open group
+    }
+    EXPECT_TRUE(grouped.get_future().get().ok());
+    EXPECT_TRUE(visible(20));
 }
 
 TEST_F(WriterTest, AJobThatThrowsSomethingElseReportsInternal) {
