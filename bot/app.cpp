@@ -39,6 +39,7 @@
 #include "handlers/roles.h"
 #include "keywords/keyword_service.h"
 #include "storage/sqlite/database.h"
+#include "storage/sqlite/memory_metrics.h"
 #include "storage/sqlite/sqlite_conversation_store.h"
 #include "storage/sqlite/sqlite_dedup_store.h"
 #include "storage/sqlite/sqlite_keyword_store.h"
@@ -360,7 +361,7 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config, const Clo
     for (const auto& lc : impl->long_connections) sockets.push_back(lc->connection.get());
     impl->metrics->add_section([measured, outbox_worker, &clock, sockets] {
         return measured->render() + render_outbox_metrics(*outbox_worker, clock) +
-               render_long_connection_metrics(sockets);
+               render_long_connection_metrics(sockets) + storage::sqlite::render_memory_metrics();
     });
     impl->sweeper = std::make_unique<DedupSweeper>(*db.dedup, clock, cfg.dedup);
     impl->indexer = std::make_unique<SearchIndexer>(*db.tickets, clock);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "storage/sqlite/database.h"
+#include "storage/sqlite/memory_metrics.h"
 #include "storage/sqlite/reader_pool.h"
 #include "storage/sqlite/sqlite_dedup_store.h"
 #include "tests/storage/store_test_support.h"
@@ -220,6 +221,21 @@ TEST_F(WriterTest, ASynchronousJobInsideAGroupIsNotHeldByIt) {
     }
     EXPECT_TRUE(grouped.get_future().get().ok());
     EXPECT_TRUE(visible(20));
+}
+
+// The gauge of /metrics: an open database holds some memory, and the peak is never below it.
+TEST_F(WriterTest, SqliteMemoryIsRenderedAsTwoGauges) {
+    const std::string text = render_memory_metrics();
+    const auto sample = [&text](const std::string& name) -> long long {
+        const auto at = text.find("\n" + name + " ");
+        if (at == std::string::npos) return -1;
+        return std::stoll(text.substr(at + name.size() + 2));
+    };
+    const long long now = sample("groupdesk_sqlite_memory_bytes");
+    const long long peak = sample("groupdesk_sqlite_memory_peak_bytes");
+    EXPECT_GT(now, 0) << text;
+    EXPECT_GE(peak, now) << text;
+    EXPECT_NE(text.find("# TYPE groupdesk_sqlite_memory_bytes gauge"), std::string::npos);
 }
 
 TEST_F(WriterTest, AJobThatThrowsSomethingElseReportsInternal) {
