@@ -5,9 +5,12 @@
 # encrypted messages, each from a follower of its own, each answered by a keyword rule (10,000
 # loaded) with an encrypted reply, with durable dedup and reply-window tracking on. At 64
 # connections (wrk -t2, sharing the 2 cores with the server) and at 4 (light load); both rates,
-# both p99s and their ratios are printed.
+# both p99s and their ratios are printed. When node and npm are installed, the Node peer
+# (bench/node_peer: express and the official @wecom/crypto package, 2 workers, nothing durable)
+# answers the same request files in between, and GroupDesk's ratio to it is printed too; its
+# packages are installed from the lock file into the run's temporary directory.
 # Usage: bench/run_vs_nginx.sh [BUILD_DIR]   (needs wrk, nginx-light, curl, python3; loopback)
-# Knobs (environment): DURATION, PER_FILE, RULES.
+# Knobs (environment): DURATION, PER_FILE, RULES, PEER (0: skip the Node peer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -16,6 +19,7 @@ per_file=${PER_FILE:-150000}
 rules=${RULES:-10000}
 port=18095
 nginx_port=18096
+peer_port=18094
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"' EXIT
 
@@ -54,12 +58,30 @@ load "$port" 4 g4 groupdesk-4
 echo "== groupdesk peak RSS under load: $(grep VmHWM /proc/$server/status | awk '{print $2, $3}')"
 kill -TERM "$server"; wait "$server" || true
 
+peer=0
+if [ "${PEER:-1}" != 0 ] && command -v node > /dev/null && command -v npm > /dev/null; then
+  mkdir "$work/peer"
+  cp bench/node_peer/package.json bench/node_peer/package-lock.json bench/node_peer/server.js \
+    "$work/peer/"
+  (cd "$work/peer" && npm ci --silent --no-audit --no-fund)
+  # The same channel as mp_server_config's.
+  TOKEN=GroupDeskMpToken2026 AES_KEY=3nVrx2zzilnhlUG6WX3yAQeuVrTJTdSZaDMfgq9gOOk \
+    APP_ID=wx8b2c4d6e8f0a1b3c WORKERS=2 node "$work/peer/server.js" "$peer_port" &
+  peer_pid=$!
+  for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$peer_port/" && break; sleep 0.2; done
+  # The same files as GroupDesk's: the peer's MsgId memory starts empty.
+  load "$peer_port" 64 g64 peer-64
+  load "$peer_port" 4 g4 peer-4
+  kill "$peer_pid"; wait "$peer_pid" || true
+  peer=1
+fi
+
 nginx -c "$work/nginx.conf"
 sleep 0.5
 CYCLE=1 load "$nginx_port" 64 n nginx-64
 CYCLE=1 load "$nginx_port" 4 n nginx-4
 
-python3 - "$work" <<'PY'
+python3 - "$work" "$peer" <<'PY'
 import re, sys
 def read(label):
     text = open(f"{sys.argv[1]}/wrk-{label}.txt").read()
@@ -71,4 +93,8 @@ for c in (64, 4):
     g, n = read(f"groupdesk-{c}"), read(f"nginx-{c}")
     print(f"== {c} connections: groupdesk {g[0]:,.0f}/s p99 {g[1]:.2f} ms; nginx {n[0]:,.0f}/s "
           f"p99 {n[1]:.2f} ms; rate ratio {g[0] / n[0]:.3f}, p99 ratio {g[1] / n[1]:.2f}")
+    if sys.argv[2] == "1":
+        p = read(f"peer-{c}")
+        print(f"== {c} connections: Node peer {p[0]:,.0f}/s p99 {p[1]:.2f} ms; GroupDesk "
+              f"{g[0] / p[0]:.2f} x its rate, p99 ratio {g[1] / p[1]:.2f}")
 PY
