@@ -41,11 +41,11 @@ for round in $(seq "$rounds"); do
       "http://127.0.0.1:$port" > "$work/w4.txt"
     tick_us=$((1000000 / $(getconf CLK_TCK)))
     echo "round $round, $build:" \
-      "64 conns $(awk '/Requests\/sec/ {print $2}' "$work/w64.txt")/s p99 $(awk '$1 == "99%" {print $2}' "$work/w64.txt")," \
+      "64 conns $(wrk_rate "$work/w64.txt")/s p99 $(wrk_p99 "$work/w64.txt")," \
       "CPU per callback user $(( (user1 - user0) * tick_us / answered )) µs" \
       "system $(( (sys1 - sys0) * tick_us / answered )) µs;" \
-      "4 conns $(awk '/Requests\/sec/ {print $2}' "$work/w4.txt")/s p99 $(awk '$1 == "99%" {print $2}' "$work/w4.txt");" \
-      "peak RSS $(grep VmHWM "/proc/$server/status" | awk '{print $2, $3}')"
+      "4 conns $(wrk_rate "$work/w4.txt")/s p99 $(wrk_p99 "$work/w4.txt");" \
+      "peak RSS $(server_status VmHWM)"
     kill -TERM "$server"; wait "$server" || true
   done
 done

@@ -1,7 +1,13 @@
-# Sourced by the Official Account load scripts (run_vs_nginx.sh, profile_callbacks.sh): the
-# server's config, its 10,000 keyword rules and the request files, all under $work.
+# Sourced by the Official Account load scripts (run_vs_nginx.sh, profile_callbacks.sh,
+# soak_rss.sh, ab_builds.sh): the server's config, its 10,000 keyword rules and the request files,
+# all under $work, and the readings they print.
 # Needs: build, work, port, rules (a count); sets mp_token and, after mp_server_start, server.
 mp_token=bench-admin-token-0123456789abcdefghij
+# The channel's secrets, shared with bench/make_callbacks (which signs with the same ones) and
+# with the Node peer of run_vs_nginx.sh.
+mp_channel_token=GroupDeskMpToken2026
+mp_aes_key=3nVrx2zzilnhlUG6WX3yAQeuVrTJTdSZaDMfgq9gOOk
+mp_app_id=wx8b2c4d6e8f0a1b3c
 
 # The config: one Official Account in safe mode, reply-window tracking on, log level warn.
 mp_server_config() {
@@ -13,9 +19,8 @@ mp_server_config() {
   "api_tokens": [{"name": "bench", "role": "admin", "token": "$mp_token"}],
   "reply_window": {"enabled": true, "alerts_to": {"webhook_key": "bench-agents-webhook-key"}},
   "channels": [
-    {"name": "service-account", "kind": "mp", "token": "GroupDeskMpToken2026",
-     "encoding_aes_key": "3nVrx2zzilnhlUG6WX3yAQeuVrTJTdSZaDMfgq9gOOk",
-     "receive_id": "wx8b2c4d6e8f0a1b3c"} ] }
+    {"name": "service-account", "kind": "mp", "token": "$mp_channel_token",
+     "encoding_aes_key": "$mp_aes_key", "receive_id": "$mp_app_id"} ] }
 JSON
   # Every message mentions 快递, one of the four fixed rules: each gets the rule's answer (the
   # flood guard counts per chat, and every follower is a chat of their own).
@@ -46,8 +51,7 @@ mp_server_start() {
 # root only) so that a later VmHWM is the peak under load alone.
 mp_after_import() {
   sleep 11
-  echo "== peak RSS with the import: $(grep VmHWM /proc/$server/status | awk '{print $2, $3}');" \
-    "after it: $(grep VmRSS /proc/$server/status | awk '{print $2, $3}')"
+  echo "== peak RSS with the import: $(server_status VmHWM); after it: $(server_status VmRSS)"
   echo 5 > /proc/$server/clear_refs 2>/dev/null || echo "(VmHWM not reset: needs root)"
 }
 
@@ -56,3 +60,10 @@ mp_answered() {
   curl -s "http://127.0.0.1:$port/metrics" -H "Authorization: Bearer $mp_token" |
     awk '/^groupdesk_callbacks_total\{channel="service-account",outcome="replied"\}/ {print $2}'
 }
+
+# A line of the server's /proc status (VmRSS, VmHWM) as "<size> kB".
+server_status() { grep "^$1:" "/proc/$server/status" | awk '{print $2, $3}'; }
+
+# Requests per second and the p99 (with its unit) of a wrk --latency report.
+wrk_rate() { awk '/Requests\/sec/ {print $2}' "$1"; }
+wrk_p99() { awk '$1 == "99%" {print $2}' "$1"; }

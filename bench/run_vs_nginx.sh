@@ -47,15 +47,14 @@ sync
 load() {  # $1 target port, $2 connections, $3 request files, $4 label
   CALLBACKS_PREFIX="$work/$3-" CALLBACKS_CYCLE=${CYCLE:-0} wrk -t2 -c"$2" -d"${duration}s" --latency \
     -s bench/callback.lua "http://127.0.0.1:$1" > "$work/wrk-$4.txt"
-  echo "== $4: $(awk '/Requests\/sec/ {print $2}' "$work/wrk-$4.txt") requests/s, p99" \
-    "$(awk '$1 == "99%" {print $2}' "$work/wrk-$4.txt")"
+  echo "== $4: $(wrk_rate "$work/wrk-$4.txt") requests/s, p99 $(wrk_p99 "$work/wrk-$4.txt")"
 }
 
 mp_server_start
 mp_after_import
 load "$port" 64 g64 groupdesk-64
 load "$port" 4 g4 groupdesk-4
-echo "== groupdesk peak RSS under load: $(grep VmHWM /proc/$server/status | awk '{print $2, $3}')"
+echo "== groupdesk peak RSS under load: $(server_status VmHWM)"
 kill -TERM "$server"; wait "$server" || true
 
 peer=0
@@ -64,9 +63,8 @@ if [ "${PEER:-1}" != 0 ] && command -v node > /dev/null && command -v npm > /dev
   cp bench/node_peer/package.json bench/node_peer/package-lock.json bench/node_peer/server.js \
     "$work/peer/"
   (cd "$work/peer" && npm ci --silent --no-audit --no-fund)
-  # The same channel as mp_server_config's.
-  TOKEN=GroupDeskMpToken2026 AES_KEY=3nVrx2zzilnhlUG6WX3yAQeuVrTJTdSZaDMfgq9gOOk \
-    APP_ID=wx8b2c4d6e8f0a1b3c WORKERS=2 node "$work/peer/server.js" "$peer_port" &
+  TOKEN=$mp_channel_token AES_KEY=$mp_aes_key APP_ID=$mp_app_id WORKERS=2 \
+    node "$work/peer/server.js" "$peer_port" &
   peer_pid=$!
   for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$peer_port/" && break; sleep 0.2; done
   # The same files as GroupDesk's: the peer's MsgId memory starts empty.

@@ -34,7 +34,6 @@ for m in $(seq "$minutes"); do
     "http://127.0.0.1:$port" > "$work/wrk.txt"
   [ -n "$maker" ] && wait "$maker"
   rm -f "$work/m$m-"*.txt
-  echo "minute $m: $(awk '/Requests\/sec/ {printf "%.0f/s", $2}' "$work/wrk.txt")," \
-    "p99 $(awk '$1 == "99%" {print $2}' "$work/wrk.txt"), VmRSS $(grep VmRSS /proc/$server/status |
-    awk '{print $2, $3}'), VmHWM $(grep VmHWM /proc/$server/status | awk '{print $2, $3}')"
+  echo "minute $m: $(printf "%.0f/s" "$(wrk_rate "$work/wrk.txt")")," \
+    "p99 $(wrk_p99 "$work/wrk.txt"), VmRSS $(server_status VmRSS), VmHWM $(server_status VmHWM)"
 done
