@@ -30,6 +30,9 @@ Error error_of(const std::string& what, const std::exception& e) {
 
 Error closed_error() { return make_error(ErrorCode::Unavailable, "database writer is closed"); }
 
+// The group open on this thread, if any (Writer::Group).
+thread_local Writer::Group* open_group = nullptr;
+
 // Errors of the file or the lock rather than of one job's statements: SQLite may have rolled
 // the whole transaction back, and nothing in it can commit.
 bool is_storage_fault(const SQLite::Exception& e) {
@@ -84,10 +87,6 @@ Result<std::unique_ptr<Writer>> Writer::start(std::unique_ptr<SQLite::Database> 
     writer->thread_id_ = writer->thread_.get_id();
     return writer;
 }
-
-namespace {
-thread_local Writer::Group* open_group = nullptr;
-}  // namespace
 
 Writer::Group::Group(Writer& writer) : writer_(writer), outer_(open_group) { open_group = this; }
 
